@@ -1,0 +1,16 @@
+"""Ask/tell optimizers over a :class:`~skhpo.space.SearchSpace`.
+
+Optimizers know nothing of estimators or cross-validation: ``ask(n)`` returns
+:class:`~skhpo.space.Candidate` objects and ``tell(candidates, scores)`` takes
+their scores (higher is better; non-finite scores mark failures).
+"""
+
+from ._base import BaseOptimizer, check_random_state_generator, impute_failures
+from ._random import RandomOptimizer
+
+__all__ = [
+    "BaseOptimizer",
+    "RandomOptimizer",
+    "check_random_state_generator",
+    "impute_failures",
+]

@@ -1,0 +1,22 @@
+"""Search spaces: dimensions, the shorthands, and the shared encoding.
+
+A search space is given to a searcher as a dict ``{parameter: dimension}`` or
+a list of such dicts (alternative sub-spaces, e.g. one per model family).
+Dimensions are :class:`Real`, :class:`Integer`, :class:`Categorical` or
+:class:`Distribution`; the shorthands are a list (choices), a ``(low, high)``
+or ``(low, high, prior)`` tuple, and a frozen ``scipy.stats`` distribution.
+"""
+
+from ._dimensions import Categorical, Dimension, Distribution, Integer, Real
+from ._space import Candidate, SearchSpace, check_space_for_estimator
+
+__all__ = [
+    "Candidate",
+    "Categorical",
+    "Dimension",
+    "Distribution",
+    "Integer",
+    "Real",
+    "SearchSpace",
+    "check_space_for_estimator",
+]

@@ -1,0 +1,484 @@
+"""One-dimensional search dimensions and their unit-interval encoding.
+
+Every dimension maps its values to the unit interval ``[0, 1]`` and back.
+The map is chosen so that a uniform draw on the unit interval is a draw from
+the dimension's prior:
+
+* ``Real(prior="uniform")``: affine map of ``[low, high]``;
+* ``Real(prior="log-uniform")``: affine map of ``[log low, log high]``;
+* ``Integer``: each integer owns a cell of equal width (in the value space, or
+  in the log space for ``prior="log-uniform"``), and the canonical unit
+  coordinate of an integer is the middle of its cell;
+* ``Categorical``: choice ``i`` of ``k`` owns the cell ``[i / k, (i + 1) / k)``,
+  canonical coordinate ``(i + 0.5) / k``;
+* ``Distribution``: any frozen :mod:`scipy.stats` distribution, through its
+  ``cdf`` and ``ppf``.
+
+Optimizers only ever see unit coordinates; :meth:`Dimension.snap` maps any
+unit coordinate to the canonical coordinate of the value it decodes to, so
+two coordinates that decode to the same value compare equal after snapping.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from abc import ABC, abstractmethod
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Dimension", "Real", "Integer", "Categorical", "Distribution"]
+
+_PRIORS = ("uniform", "log-uniform")
+# Unit coordinates handed to a ppf are kept this far from 0 and 1, so that
+# unbounded distributions never decode to an infinite value.
+_PPF_EPS = 1e-12
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _is_integer(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+class Dimension(ABC):
+    """Base class of a search dimension.
+
+    Subclasses define how values map to the unit interval. Users normally
+    build :class:`Real`, :class:`Integer` or :class:`Categorical` directly,
+    or let the shorthands of :func:`skhpo.space.SearchSpace` build them.
+
+    Attributes
+    ----------
+    kind : {"real", "int", "cat"}
+        How optimizers should treat the encoded coordinate.
+    name : str or None
+        The parameter name, set when the dimension joins a search space.
+    """
+
+    kind: str = ""
+    name: str | None = None
+
+    @abstractmethod
+    def to_unit(self, value: Any) -> float:
+        """Encode one value as a unit coordinate."""
+
+    @abstractmethod
+    def from_unit(self, u: float) -> Any:
+        """Decode one unit coordinate into a value."""
+
+    @property
+    @abstractmethod
+    def size(self) -> float:
+        """Number of distinct values (``math.inf`` for continuous dimensions)."""
+
+    @abstractmethod
+    def contains(self, value: Any) -> bool:
+        """Whether ``value`` is a legal value of this dimension."""
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        """Map unit coordinates to the canonical coordinates of their values.
+
+        Parameters
+        ----------
+        u : ndarray of shape (n,)
+            Unit coordinates; values outside ``[0, 1]`` are clipped.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+        """
+        return np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+
+    def to_json(self, value: Any) -> Any:
+        """A JSON-serialisable representation of ``value``."""
+        return float(value)
+
+    def from_json(self, obj: Any) -> Any:
+        """Inverse of :meth:`to_json`."""
+        return float(obj)
+
+    def _set_name(self, name: str) -> None:
+        self.name = name
+
+    def _label(self) -> str:
+        return f"{self.name!r}" if self.name else repr(self)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, repr(self._key())))
+
+    @abstractmethod
+    def _key(self) -> tuple:
+        ...
+
+
+def _check_bounds(cls_name: str, low: Any, high: Any, prior: Any, integer: bool) -> None:
+    check = _is_integer if integer else _is_number
+    expected = "integers" if integer else "real numbers"
+    for label, value in (("low", low), ("high", high)):
+        if not check(value) or (not integer and not math.isfinite(value)):
+            raise TypeError(
+                f"{cls_name}: `{label}` must be one of the finite {expected}, got "
+                f"{label}={value!r} of type {type(value).__name__}."
+            )
+    if not low < high:
+        raise ValueError(
+            f"{cls_name}: `low < high` must hold, got low={low!r}, high={high!r}. "
+            "Use Categorical([value]) for a fixed value."
+        )
+    if prior not in _PRIORS:
+        raise ValueError(
+            f"{cls_name}: `prior` must be one of {_PRIORS}, got prior={prior!r}."
+        )
+    if prior == "log-uniform" and low <= 0:
+        raise ValueError(
+            f"{cls_name}: prior='log-uniform' needs `low > 0`, got low={low!r}."
+        )
+
+
+class Real(Dimension):
+    """A continuous dimension on ``[low, high]``.
+
+    Parameters
+    ----------
+    low, high : float
+        Inclusive bounds, ``low < high``.
+    prior : {"uniform", "log-uniform"}, default="uniform"
+        ``"log-uniform"`` samples uniformly in ``log(value)`` (needs
+        ``low > 0``); use it for scale parameters such as ``C`` or ``alpha``.
+
+    Examples
+    --------
+    >>> from skhpo.space import Real
+    >>> C = Real(1e-3, 1e3, prior="log-uniform")
+    >>> round(C.to_unit(1.0), 6)
+    0.5
+    >>> C.from_unit(1.0)
+    1000.0
+    """
+
+    kind = "real"
+
+    def __init__(self, low: float, high: float, prior: str = "uniform") -> None:
+        _check_bounds("Real", low, high, prior, integer=False)
+        self.low = float(low)
+        self.high = float(high)
+        self.prior = prior
+        self._log = prior == "log-uniform"
+        self._a = math.log(self.low) if self._log else self.low
+        self._b = math.log(self.high) if self._log else self.high
+
+    def to_unit(self, value: Any) -> float:
+        v = math.log(value) if self._log else float(value)
+        return min(1.0, max(0.0, (v - self._a) / (self._b - self._a)))
+
+    def from_unit(self, u: float) -> float:
+        v = self._a + min(1.0, max(0.0, float(u))) * (self._b - self._a)
+        v = math.exp(v) if self._log else v
+        return min(self.high, max(self.low, v))
+
+    @property
+    def size(self) -> float:
+        return math.inf
+
+    def contains(self, value: Any) -> bool:
+        return _is_number(value) and self.low <= value <= self.high
+
+    def _key(self) -> tuple:
+        return (self.low, self.high, self.prior)
+
+    def __repr__(self) -> str:
+        return f"Real({self.low!r}, {self.high!r}, prior={self.prior!r})"
+
+
+class Integer(Dimension):
+    """An integer dimension on ``{low, ..., high}``.
+
+    Parameters
+    ----------
+    low, high : int
+        Inclusive bounds, ``low < high``.
+    prior : {"uniform", "log-uniform"}, default="uniform"
+        ``"log-uniform"`` gives each integer a probability proportional to
+        the width of its cell in log space (needs ``low >= 1``); use it for
+        parameters such as ``n_estimators`` or ``max_leaf_nodes``.
+
+    Examples
+    --------
+    >>> from skhpo.space import Integer
+    >>> depth = Integer(2, 5)
+    >>> [depth.from_unit(u) for u in (0.0, 0.3, 0.6, 1.0)]
+    [2, 3, 4, 5]
+    >>> depth.to_unit(2)
+    0.125
+    """
+
+    kind = "int"
+
+    def __init__(self, low: int, high: int, prior: str = "uniform") -> None:
+        _check_bounds("Integer", low, high, prior, integer=True)
+        self.low = int(low)
+        self.high = int(high)
+        self.prior = prior
+        self._log = prior == "log-uniform"
+        # Cell edges: integer v owns [v - 0.5, v + 0.5] (in log space if log).
+        if self._log:
+            self._a = math.log(self.low - 0.5)
+            self._b = math.log(self.high + 0.5)
+        else:
+            self._a = self.low - 0.5
+            self._b = self.high + 0.5
+
+    def _warp(self, v: float) -> float:
+        return math.log(v) if self._log else v
+
+    def to_unit(self, value: Any) -> float:
+        v = int(value)
+        lo = self._warp(v - 0.5)
+        hi = self._warp(v + 0.5)
+        return min(1.0, max(0.0, (0.5 * (lo + hi) - self._a) / (self._b - self._a)))
+
+    def from_unit(self, u: float) -> int:
+        w = self._a + min(1.0, max(0.0, float(u))) * (self._b - self._a)
+        v = math.exp(w) if self._log else w
+        # Cell of v: the integer whose [k - 0.5, k + 0.5) contains it.
+        return int(min(self.high, max(self.low, math.floor(v + 0.5))))
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        return np.array([self.to_unit(self.from_unit(x)) for x in u.ravel()]).reshape(u.shape)
+
+    @property
+    def size(self) -> float:
+        return self.high - self.low + 1
+
+    def contains(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return False
+        if _is_integer(value):
+            return self.low <= value <= self.high
+        return _is_number(value) and float(value).is_integer() and self.low <= value <= self.high
+
+    def to_json(self, value: Any) -> Any:
+        return int(value)
+
+    def from_json(self, obj: Any) -> Any:
+        return int(obj)
+
+    def _key(self) -> tuple:
+        return (self.low, self.high, self.prior)
+
+    def __repr__(self) -> str:
+        return f"Integer({self.low!r}, {self.high!r}, prior={self.prior!r})"
+
+
+def _same_choice(a: Any, b: Any) -> bool:
+    """Whether two categorical choices are the same value.
+
+    Identity first; then estimators (anything with ``get_params``) compare by
+    class and parameters; everything else by ``==`` when it gives a plain
+    boolean (numpy arrays and other objects with elementwise ``==`` never
+    match unless identical).
+    """
+    if a is b:
+        return True
+    if hasattr(a, "get_params") and hasattr(b, "get_params"):
+        if type(a) is not type(b):
+            return False
+        try:
+            return repr(a.get_params(deep=False)) == repr(b.get_params(deep=False))
+        except Exception:
+            return False
+    if type(a) is not type(b) and not (_is_number(a) and _is_number(b)):
+        # Keep 1 and "1" apart, and True apart from 1.
+        return False
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    try:
+        eq = a == b
+    except Exception:
+        return False
+    return eq is True or (isinstance(eq, (bool, np.bool_)) and bool(eq))
+
+
+def _clone_choice(value: Any) -> Any:
+    """A fresh copy of an estimator choice; other values are returned as is."""
+    if hasattr(value, "get_params") and not isinstance(value, type):
+        from sklearn.base import clone
+
+        return clone(value)
+    return value
+
+
+class Categorical(Dimension):
+    """A dimension over a finite list of choices.
+
+    Parameters
+    ----------
+    choices : sequence
+        The values, in any order; any Python objects: strings, numbers,
+        ``None``, tuples (e.g. ``hidden_layer_sizes``) or estimators.
+        Estimator choices are cloned for every candidate that uses them, so a
+        candidate never shares or mutates the estimator given here.
+
+    Examples
+    --------
+    >>> from skhpo.space import Categorical
+    >>> kernel = Categorical(["linear", "rbf", None])
+    >>> kernel.from_unit(0.5)
+    'rbf'
+    >>> kernel.to_unit(None)
+    0.8333333333333334
+    """
+
+    kind = "cat"
+
+    def __init__(self, choices: Any) -> None:
+        if isinstance(choices, (str, bytes)) or not hasattr(choices, "__iter__"):
+            raise TypeError(
+                "Categorical: `choices` must be a list or tuple of values, got "
+                f"choices={choices!r} of type {type(choices).__name__}. "
+                "Wrap a single value in a list."
+            )
+        choices = list(choices)
+        if len(choices) == 0:
+            raise ValueError("Categorical: `choices` must not be empty, got [].")
+        for i, c in enumerate(choices):
+            for j in range(i):
+                if _same_choice(choices[j], c):
+                    raise ValueError(
+                        f"Categorical: `choices` must be distinct, but choices[{j}] and "
+                        f"choices[{i}] are both {c!r}."
+                    )
+        self.choices = choices
+
+    def index(self, value: Any) -> int:
+        """Position of ``value`` in :attr:`choices`; ``ValueError`` if absent."""
+        for i, c in enumerate(self.choices):
+            if _same_choice(c, value):
+                return i
+        raise ValueError(f"{value!r} is not one of the choices {self.choices!r}.")
+
+    def to_unit(self, value: Any) -> float:
+        return (self.index(value) + 0.5) / len(self.choices)
+
+    def from_unit(self, u: float) -> Any:
+        return _clone_choice(self.choices[self.unit_to_index(u)])
+
+    def unit_to_index(self, u: float) -> int:
+        """Index of the choice whose cell holds ``u``."""
+        k = len(self.choices)
+        return int(min(k - 1, max(0, math.floor(float(u) * k))))
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        k = len(self.choices)
+        idx = np.clip(np.floor(u * k), 0, k - 1)
+        return (idx + 0.5) / k
+
+    @property
+    def size(self) -> float:
+        return len(self.choices)
+
+    def contains(self, value: Any) -> bool:
+        return any(_same_choice(c, value) for c in self.choices)
+
+    def to_json(self, value: Any) -> Any:
+        return self.index(value)
+
+    def from_json(self, obj: Any) -> Any:
+        return _clone_choice(self.choices[int(obj)])
+
+    def _key(self) -> tuple:
+        return tuple(repr(c) for c in self.choices)
+
+    def __repr__(self) -> str:
+        return f"Categorical({self.choices!r})"
+
+
+class Distribution(Dimension):
+    """A dimension whose prior is a frozen :mod:`scipy.stats` distribution.
+
+    The unit coordinate of a value is its cumulative probability, so sampling
+    the unit interval uniformly samples the distribution. Discrete
+    distributions (``scipy.stats.randint``, ``poisson``, ...) give integers.
+    Unbounded distributions are fine: coordinates are kept ``1e-12`` away
+    from 0 and 1 before the ppf is applied.
+
+    Parameters
+    ----------
+    distribution : frozen scipy.stats distribution
+        Anything with ``ppf`` and ``cdf``, e.g. ``scipy.stats.norm(0, 1)``.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from skhpo.space import Distribution
+    >>> d = Distribution(stats.norm(0, 1))
+    >>> float(d.from_unit(0.5))
+    0.0
+    """
+
+    def __init__(self, distribution: Any) -> None:
+        if not (hasattr(distribution, "ppf") and hasattr(distribution, "cdf")):
+            raise TypeError(
+                "Distribution: `distribution` must be a frozen scipy.stats "
+                f"distribution with ppf and cdf, got {distribution!r}."
+            )
+        self.distribution = distribution
+        dist = getattr(distribution, "dist", None)
+        self._discrete = dist is not None and hasattr(dist, "pmf")
+        self.kind = "int" if self._discrete else "real"
+        lo, hi = distribution.support()
+        self.low, self.high = float(lo), float(hi)
+
+    def to_unit(self, value: Any) -> float:
+        if self._discrete:
+            v = math.floor(float(value))
+            return float(0.5 * (self.distribution.cdf(v - 1) + self.distribution.cdf(v)))
+        return float(np.clip(self.distribution.cdf(float(value)), 0.0, 1.0))
+
+    def from_unit(self, u: float) -> Any:
+        q = min(1.0 - _PPF_EPS, max(_PPF_EPS, float(u)))
+        v = self.distribution.ppf(q)
+        if self._discrete:
+            return int(v)
+        return float(v)
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if not self._discrete:
+            return u
+        return np.array([self.to_unit(self.from_unit(x)) for x in u.ravel()]).reshape(u.shape)
+
+    @property
+    def size(self) -> float:
+        if self._discrete and math.isfinite(self.low) and math.isfinite(self.high):
+            return self.high - self.low + 1
+        return math.inf
+
+    def contains(self, value: Any) -> bool:
+        if not _is_number(value) or not (self.low <= value <= self.high):
+            return False
+        return float(value).is_integer() if self._discrete else True
+
+    def to_json(self, value: Any) -> Any:
+        return int(value) if self._discrete else float(value)
+
+    def from_json(self, obj: Any) -> Any:
+        return int(obj) if self._discrete else float(obj)
+
+    def _key(self) -> tuple:
+        d = self.distribution
+        return (getattr(getattr(d, "dist", None), "name", repr(d)), repr(d.args), repr(d.kwds))
+
+    def __repr__(self) -> str:
+        d = self.distribution
+        name = getattr(getattr(d, "dist", None), "name", type(d).__name__)
+        return f"Distribution({name}{tuple(d.args)!r})"

@@ -1,0 +1,559 @@
+"""The search-space model shared by every optimizer and searcher.
+
+A :class:`SearchSpace` is a list of *sub-spaces* (one for a plain dict, several
+for the list-of-dicts form used to choose between model families). It owns one
+numeric encoding of candidates that every optimizer uses:
+
+* one column per (sub-space, parameter) pair, holding the parameter's unit
+  coordinate (see :mod:`skhpo.space._dimensions`);
+* with more than one sub-space, a leading *root* column: a categorical over
+  the sub-space indices, the root of the tree of conditional parameters;
+* columns of the sub-spaces a candidate does not use hold ``NaN``.
+
+Optimizers draw and propose vectors in this encoding and call :meth:`snap` to
+make them canonical; the space turns canonical vectors into
+:class:`Candidate` objects carrying the parameter dict the estimator receives.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ._dimensions import Categorical, Dimension, Distribution, Integer, Real
+
+__all__ = ["Candidate", "SearchSpace", "check_space_for_estimator"]
+
+ROOT = "__subspace__"
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """One point of a search space.
+
+    Parameters
+    ----------
+    subspace : int
+        Index of the sub-space the candidate belongs to.
+    vector : ndarray of shape (n_columns,)
+        Canonical unit coordinates; ``NaN`` in columns that are not active.
+    params : dict
+        The parameter values, ready for ``estimator.set_params(**params)``.
+        Estimator values are fresh clones, owned by this candidate.
+
+    Examples
+    --------
+    >>> from skhpo.space import SearchSpace
+    >>> space = SearchSpace({"C": (0.1, 10.0, "log-uniform")})
+    >>> cand = space.encode({"C": 1.0})
+    >>> cand.params
+    {'C': 1.0}
+    >>> cand.key == space.encode({"C": 1.0}).key
+    True
+    """
+
+    subspace: int
+    vector: np.ndarray
+    params: dict = field(repr=True)
+
+    @property
+    def key(self) -> tuple:
+        """A hashable identity: equal keys mean equal parameter values."""
+        v = self.vector
+        return (self.subspace,) + tuple(np.where(np.isnan(v), -1.0, v).tolist())
+
+
+def _as_dimension(name: str, spec: Any) -> Dimension:
+    """Turn one user-facing specification into a :class:`Dimension`."""
+    if isinstance(spec, Dimension):
+        return spec
+    if hasattr(spec, "ppf") and hasattr(spec, "cdf") and hasattr(spec, "dist"):
+        return _from_scipy(spec)
+    if isinstance(spec, tuple):
+        return _from_tuple(name, spec)
+    if isinstance(spec, np.ndarray):
+        if spec.ndim != 1:
+            raise ValueError(
+                f"Parameter {name!r}: an array of choices must be 1-dimensional, got "
+                f"shape {spec.shape}."
+            )
+        return Categorical(spec.tolist())
+    if isinstance(spec, (list, range)):
+        return Categorical(list(spec))
+    raise TypeError(
+        f"Parameter {name!r}: expected a Real, Integer or Categorical dimension, a list "
+        "of choices, a (low, high) or (low, high, prior) tuple, or a frozen "
+        f"scipy.stats distribution; got {spec!r} of type {type(spec).__name__}. "
+        "Wrap a single value in a list."
+    )
+
+
+def _from_tuple(name: str, spec: tuple) -> Dimension:
+    if len(spec) not in (2, 3):
+        raise ValueError(
+            f"Parameter {name!r}: a tuple must be (low, high) or (low, high, prior), got "
+            f"{spec!r}. Use a list for a set of choices."
+        )
+    low, high = spec[0], spec[1]
+    prior = spec[2] if len(spec) == 3 else "uniform"
+    for label, v in (("low", low), ("high", high)):
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
+            raise TypeError(
+                f"Parameter {name!r}: the bounds of a (low, high) tuple must be numbers, "
+                f"got {label}={v!r}. Use a list for a set of choices."
+            )
+    cls = (
+        Integer
+        if isinstance(low, numbers.Integral) and isinstance(high, numbers.Integral)
+        else Real
+    )
+    try:
+        return cls(low, high, prior=prior)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"Parameter {name!r}: {exc}") from None
+
+
+def _from_scipy(dist: Any) -> Dimension:
+    """Exact Real/Integer for the common scipy priors, Distribution otherwise."""
+    name = getattr(dist.dist, "name", "")
+    kwds = dict(dist.kwds)
+    loc = kwds.pop("loc", 0.0)
+    scale = kwds.pop("scale", 1.0)
+    shape_names = [p.strip() for p in (dist.dist.shapes or "").split(",") if p.strip()]
+    shapes = dict(zip(shape_names, dist.args))
+    shapes.update(kwds)
+    extra = dist.args[len(shape_names):]
+    if extra:  # loc and scale given positionally after the shapes
+        loc = extra[0]
+        scale = extra[1] if len(extra) > 1 else scale
+    if name in ("loguniform", "reciprocal") and loc == 0 and scale == 1:
+        return Real(float(shapes["a"]), float(shapes["b"]), prior="log-uniform")
+    if name == "uniform":
+        return Real(float(loc), float(loc + scale))
+    if name == "randint" and loc == 0 and int(shapes["high"]) - 1 > int(shapes["low"]):
+        return Integer(int(shapes["low"]), int(shapes["high"]) - 1)
+    return Distribution(dist)
+
+
+class SearchSpace:
+    """A search space of one or several alternative sub-spaces.
+
+    Parameters
+    ----------
+    spaces : dict or list of dict
+        ``{name: dimension}`` where ``dimension`` is a :class:`Real`,
+        :class:`Integer`, :class:`Categorical` or :class:`Distribution`, or one
+        of the shorthands: a list (choices), a ``(low, high)`` or
+        ``(low, high, prior)`` tuple (Integer when both bounds are integers,
+        Real otherwise) or a frozen ``scipy.stats`` distribution. A list of
+        dicts gives alternative sub-spaces, e.g. one per model family; every
+        candidate comes from exactly one of them.
+
+    Attributes
+    ----------
+    subspaces : list of dict
+        The parsed sub-spaces, ``{name: Dimension}``.
+    dims : list of Dimension
+        The dimension of each encoded column.
+    names : list of str
+        The parameter name of each column (``"__subspace__"`` for the root).
+    column_subspace : ndarray of shape (n_columns,)
+        Sub-space of each column, ``-1`` for the root column.
+    active : ndarray of shape (n_subspaces, n_columns)
+        ``active[s, j]`` is True when column ``j`` is used by sub-space ``s``.
+    root : int or None
+        Index of the root column (``0``) when there are several sub-spaces.
+
+    Examples
+    --------
+    >>> from skhpo.space import SearchSpace, Real, Integer
+    >>> space = SearchSpace([
+    ...     {"kernel": ["rbf"], "C": Real(1e-2, 1e2, prior="log-uniform")},
+    ...     {"kernel": ["linear"], "C": (1e-2, 1e2, "log-uniform")},
+    ... ])
+    >>> space.n_subspaces, space.n_columns
+    (2, 5)
+    >>> import numpy as np
+    >>> cands = space.to_candidates(space.sample(3, np.random.default_rng(0)))
+    >>> sorted(cands[0].params)
+    ['C', 'kernel']
+    """
+
+    def __init__(self, spaces: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
+        if isinstance(spaces, SearchSpace):
+            spaces = spaces.subspaces
+        if isinstance(spaces, Mapping):
+            raw = [spaces]
+        elif isinstance(spaces, (list, tuple)):
+            raw = list(spaces)
+            if not raw:
+                raise ValueError("search space: expected a dict or a non-empty list of dicts, got [].")
+        else:
+            raise TypeError(
+                "search space: expected a dict {name: dimension} or a list of such dicts, "
+                f"got {spaces!r} of type {type(spaces).__name__}."
+            )
+        self.subspaces: list[dict[str, Dimension]] = []
+        for s, sub in enumerate(raw):
+            if not isinstance(sub, Mapping):
+                raise TypeError(
+                    f"search space: sub-space {s} must be a dict {{name: dimension}}, got "
+                    f"{sub!r} of type {type(sub).__name__}."
+                )
+            if not sub:
+                raise ValueError(f"search space: sub-space {s} is empty; give it at least one parameter.")
+            parsed = {}
+            for name, spec in sub.items():
+                if not isinstance(name, str) or not name:
+                    raise TypeError(
+                        f"search space: parameter names must be non-empty strings, got {name!r} "
+                        f"in sub-space {s}."
+                    )
+                parsed[name] = _as_dimension(name, spec)
+            self.subspaces.append(parsed)
+
+        self.n_subspaces = len(self.subspaces)
+        dims: list[Dimension] = []
+        names: list[str] = []
+        col_sub: list[int] = []
+        if self.n_subspaces > 1:
+            dims.append(Categorical(list(range(self.n_subspaces))))
+            names.append(ROOT)
+            col_sub.append(-1)
+            self.root: int | None = 0
+        else:
+            self.root = None
+        self._subspace_cols: list[np.ndarray] = []
+        for s, sub in enumerate(self.subspaces):
+            start = len(dims)
+            for name, dim in sub.items():
+                dims.append(dim)
+                names.append(name)
+                col_sub.append(s)
+            self._subspace_cols.append(np.arange(start, len(dims)))
+        self.dims = dims
+        self.names = names
+        self.column_subspace = np.array(col_sub, dtype=int)
+        self.n_columns = len(dims)
+        self.active = np.zeros((self.n_subspaces, self.n_columns), dtype=bool)
+        for s in range(self.n_subspaces):
+            self.active[s, self._subspace_cols[s]] = True
+            if self.root is not None:
+                self.active[s, self.root] = True
+        #: "real", "int" or "cat" for each column.
+        self.kinds = np.array([d.kind for d in dims])
+        #: number of distinct values of each column (inf for continuous).
+        self.sizes = np.array([float(d.size) for d in dims])
+
+    # ------------------------------------------------------------------ info
+    def subspace_columns(self, s: int) -> np.ndarray:
+        """Indices of the columns owned by sub-space ``s`` (root excluded)."""
+        return self._subspace_cols[s]
+
+    @property
+    def cardinality(self) -> float:
+        """Number of distinct candidates (``math.inf`` if any dimension is continuous)."""
+        total = 0.0
+        for s in range(self.n_subspaces):
+            n = 1.0
+            for j in self._subspace_cols[s]:
+                n *= self.sizes[j]
+            total += n
+        return total
+
+    def __len__(self) -> int:
+        return self.n_columns
+
+    def __repr__(self) -> str:
+        subs = ", ".join("{" + ", ".join(f"{k!r}: {v!r}" for k, v in sub.items()) + "}" for sub in self.subspaces)
+        return f"SearchSpace([{subs}])" if self.n_subspaces > 1 else f"SearchSpace({subs})"
+
+    # --------------------------------------------------------------- vectors
+    def subspace_of(self, X: np.ndarray) -> np.ndarray:
+        """Sub-space index of each row of ``X`` (n, n_columns)."""
+        X = np.atleast_2d(X)
+        if self.root is None:
+            return np.zeros(len(X), dtype=int)
+        k = self.n_subspaces
+        return np.clip(np.floor(np.nan_to_num(X[:, self.root], nan=0.0) * k), 0, k - 1).astype(int)
+
+    def snap(self, X: np.ndarray) -> np.ndarray:
+        """Canonical form of unit vectors.
+
+        Clips to ``[0, 1]``, snaps integer and categorical columns to the
+        middle of their value's cell, and sets the columns that the row's
+        sub-space does not use to ``NaN``. Missing (``NaN``) active entries
+        are filled with 0.5.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, n_columns)
+
+        Returns
+        -------
+        ndarray of shape (n, n_columns)
+        """
+        X = np.array(np.atleast_2d(X), dtype=float)
+        if X.shape[1] != self.n_columns:
+            raise ValueError(f"expected vectors with {self.n_columns} columns, got shape {X.shape}.")
+        sub = self.subspace_of(X)
+        act = self.active[sub]
+        X = np.where(act & np.isnan(X), 0.5, X)
+        out = np.full_like(X, np.nan)
+        for j, dim in enumerate(self.dims):
+            rows = act[:, j]
+            if rows.any():
+                out[rows, j] = dim.snap(X[rows, j])
+        return out
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` canonical vectors drawn from the prior (sub-spaces uniformly).
+
+        Parameters
+        ----------
+        n : int
+        rng : numpy.random.Generator
+
+        Returns
+        -------
+        ndarray of shape (n, n_columns)
+        """
+        return self.snap(rng.random((n, self.n_columns)))
+
+    def sobol(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` canonical vectors from a scrambled Sobol sequence.
+
+        The root column is part of the sequence, so sub-spaces get an even
+        share of the design, and each sub-space's columns are spread evenly.
+
+        Parameters
+        ----------
+        n : int
+        rng : numpy.random.Generator
+            Seeds the scrambling.
+
+        Returns
+        -------
+        ndarray of shape (n, n_columns)
+        """
+        from scipy.stats import qmc
+
+        if n <= 0:
+            return np.empty((0, self.n_columns))
+        m = max(0, math.ceil(math.log2(n)))
+        sampler = qmc.Sobol(d=self.n_columns, scramble=True, seed=rng)
+        U = sampler.random_base2(m)[:n]
+        return self.snap(U)
+
+    def grid(self, limit: int = 100_000) -> np.ndarray:
+        """Every canonical vector of a finite space.
+
+        Parameters
+        ----------
+        limit : int, default=100_000
+            Refuse (``ValueError``) to enumerate more points than this.
+
+        Returns
+        -------
+        ndarray of shape (cardinality, n_columns)
+        """
+        import itertools
+
+        if not math.isfinite(self.cardinality) or self.cardinality > limit:
+            raise ValueError(f"cannot enumerate a space of cardinality {self.cardinality}.")
+        rows = []
+        for s in range(self.n_subspaces):
+            cols = self._subspace_cols[s]
+            levels = []
+            for j in cols:
+                d = self.dims[j]
+                if isinstance(d, Categorical):
+                    levels.append([(i + 0.5) / len(d.choices) for i in range(len(d.choices))])
+                else:
+                    lo, hi = int(d.low), int(d.high)
+                    levels.append([d.to_unit(v) for v in range(lo, hi + 1)])
+            for combo in itertools.product(*levels):
+                x = np.full(self.n_columns, np.nan)
+                if self.root is not None:
+                    x[self.root] = (s + 0.5) / self.n_subspaces
+                x[cols] = combo
+                rows.append(x)
+        return np.array(rows).reshape(-1, self.n_columns)
+
+    def key(self, x: np.ndarray) -> tuple:
+        """Hashable identity of one canonical vector (see :attr:`Candidate.key`)."""
+        x = np.asarray(x, dtype=float)
+        return (int(self.subspace_of(x[None, :])[0]),) + tuple(np.where(np.isnan(x), -1.0, x).tolist())
+
+    # ------------------------------------------------------------ candidates
+    def to_candidate(self, x: np.ndarray) -> Candidate:
+        """Decode one vector (snapped first) into a :class:`Candidate`."""
+        x = self.snap(np.asarray(x, dtype=float)[None, :])[0]
+        s = int(self.subspace_of(x[None, :])[0])
+        params = {self.names[j]: self.dims[j].from_unit(x[j]) for j in self._subspace_cols[s]}
+        x.setflags(write=False)
+        return Candidate(subspace=s, vector=x, params=params)
+
+    def to_candidates(self, X: np.ndarray) -> list[Candidate]:
+        """Decode each row of ``X`` into a :class:`Candidate`."""
+        return [self.to_candidate(x) for x in np.atleast_2d(X)]
+
+    def encode(self, params: Mapping[str, Any]) -> Candidate:
+        """The :class:`Candidate` holding the given parameter values.
+
+        Parameters
+        ----------
+        params : dict
+            Values for exactly the parameters of one sub-space.
+
+        Returns
+        -------
+        Candidate
+
+        Raises
+        ------
+        ValueError
+            If no sub-space has exactly these parameters with these values in
+            range.
+        """
+        reasons = []
+        for s, sub in enumerate(self.subspaces):
+            if set(sub) != set(params):
+                reasons.append(f"sub-space {s} has parameters {sorted(sub)}")
+                continue
+            bad = [k for k, dim in sub.items() if not dim.contains(params[k])]
+            if bad:
+                reasons.append(f"sub-space {s}: {bad[0]}={params[bad[0]]!r} is outside {sub[bad[0]]!r}")
+                continue
+            x = np.full(self.n_columns, np.nan)
+            if self.root is not None:
+                x[self.root] = (s + 0.5) / self.n_subspaces
+            for j in self._subspace_cols[s]:
+                x[j] = self.dims[j].to_unit(params[self.names[j]])
+            return self.to_candidate(x)
+        raise ValueError(f"{dict(params)!r} is not a point of this search space: " + "; ".join(reasons) + ".")
+
+    def to_json(self, candidate: Candidate) -> dict:
+        """A JSON-serialisable form of a candidate.
+
+        Numbers are kept as numbers and categorical values as the index of the
+        choice, so estimators and other objects survive the round trip.
+
+        Examples
+        --------
+        >>> from skhpo.space import SearchSpace
+        >>> from sklearn.svm import SVC
+        >>> space = SearchSpace({"clf": [SVC()], "clf__C": (0.1, 10.0)})
+        >>> obj = space.to_json(space.encode({"clf": SVC(), "clf__C": 2.0}))
+        >>> obj
+        {'subspace': 0, 'params': {'clf': 0, 'clf__C': 2.0}}
+        >>> space.from_json(obj).params["clf__C"]
+        2.0
+        """
+        s = candidate.subspace
+        return {
+            "subspace": s,
+            "params": {self.names[j]: self.dims[j].to_json(candidate.params[self.names[j]]) for j in self._subspace_cols[s]},
+        }
+
+    def from_json(self, obj: Mapping[str, Any]) -> Candidate:
+        """Inverse of :meth:`to_json`."""
+        s = int(obj["subspace"])
+        sub = self.subspaces[s]
+        params = {k: sub[k].from_json(v) for k, v in obj["params"].items()}
+        x = np.full(self.n_columns, np.nan)
+        if self.root is not None:
+            x[self.root] = (s + 0.5) / self.n_subspaces
+        for j in self._subspace_cols[s]:
+            x[j] = self.dims[j].to_unit(params[self.names[j]])
+        return self.to_candidate(x)
+
+
+def _estimator_choices(dim: Dimension) -> list | None:
+    """The choices of a categorical dimension if they are all estimators."""
+    if isinstance(dim, Categorical) and all(hasattr(c, "get_params") for c in dim.choices if c not in (None, "passthrough", "drop")):
+        ests = [c for c in dim.choices if hasattr(c, "get_params")]
+        return ests or None
+    return None
+
+
+def check_space_for_estimator(space: SearchSpace, estimator: Any) -> None:
+    """Check every parameter name of ``space`` against ``estimator``.
+
+    A name must be one of ``estimator.get_params(deep=True)``, or a parameter
+    of a step chosen *in the same sub-space*: with ``"clf": [SVC(), SVR()]``
+    in a sub-space, ``"clf__C"`` must be a parameter of every estimator among
+    the choices of ``"clf"``.
+
+    Parameters
+    ----------
+    space : SearchSpace
+    estimator : estimator object
+
+    Raises
+    ------
+    ValueError
+        Naming the unknown parameter, its sub-space and the valid names.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import Pipeline
+    >>> from sklearn.svm import SVC
+    >>> from skhpo.space import SearchSpace, check_space_for_estimator
+    >>> pipe = Pipeline([("clf", SVC())])
+    >>> check_space_for_estimator(SearchSpace({"clf__C": (0.1, 10.0)}), pipe)
+    >>> check_space_for_estimator(SearchSpace({"clf__alpha": (0.1, 10.0)}), pipe)
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid parameter 'clf__alpha' in the search space for estimator Pipeline(...). ...
+    """
+    if not hasattr(estimator, "get_params"):
+        raise TypeError(f"estimator must implement get_params, got {estimator!r}.")
+    valid = set(estimator.get_params(deep=True))
+    est_repr = f"{type(estimator).__name__}(...)"
+    for s, sub in enumerate(space.subspaces):
+        where = f" (sub-space {s})" if space.n_subspaces > 1 else ""
+        chosen = {name: _estimator_choices(dim) for name, dim in sub.items()}
+        for name in sub:
+            # Longest prefix of `name` that is a step chosen in this sub-space.
+            parts = name.split("__")
+            owner = None
+            for cut in range(len(parts) - 1, 0, -1):
+                prefix = "__".join(parts[:cut])
+                if prefix in sub:
+                    owner = prefix
+                    break
+            if owner is not None:
+                rest = name[len(owner) + 2 :]
+                choices = chosen.get(owner)
+                if not choices:
+                    raise ValueError(
+                        f"Invalid parameter {name!r}{where}: the step {owner!r} is set in the "
+                        f"same sub-space to {sub[owner]!r}, which holds no estimator with "
+                        f"parameter {rest!r}."
+                    )
+                for est in choices:
+                    if rest not in est.get_params(deep=True):
+                        raise ValueError(
+                            f"Invalid parameter {name!r}{where}: {type(est).__name__} chosen for "
+                            f"step {owner!r} has no parameter {rest!r}. Valid parameters: "
+                            f"{sorted(est.get_params(deep=True))}. Put parameters of another "
+                            "estimator in the sub-space that chooses it."
+                        )
+                continue
+            if name not in valid:
+                hint = ""
+                stem = name.split("__")[0]
+                if "__" in name and stem in valid:
+                    hint = (
+                        f" If {stem!r} is replaced by another estimator in some sub-spaces, put "
+                        f"{name!r} in the sub-space that chooses that estimator."
+                    )
+                raise ValueError(
+                    f"Invalid parameter {name!r} in the search space{where} for estimator "
+                    f"{est_repr}. Valid parameters are: {sorted(valid)}.{hint}"
+                )

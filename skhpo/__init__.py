@@ -1,3 +1,18 @@
-"""skhpo: scikit-learn compatible hyperparameter search estimators."""
+"""skhpo: scikit-learn compatible hyperparameter search estimators.
+
+Drop-in replacements for :class:`~sklearn.model_selection.GridSearchCV`:
+
+- :class:`BayesSearchCV`: Gaussian-process Bayesian optimization;
+- :class:`TPESearchCV`: tree-structured Parzen estimator.
+
+Search spaces are built from :mod:`skhpo.space`; the optimizers behind the
+searchers, usable on their own through ask/tell, are in
+:mod:`skhpo.optimizers`.
+"""
+
+from ._bayes import BayesSearchCV
+from ._tpe import TPESearchCV
 
 __version__ = "0.1.0.dev0"
+
+__all__ = ["BayesSearchCV", "TPESearchCV", "__version__"]

@@ -1,0 +1,168 @@
+"""Docstring sections shared by the public searchers.
+
+Each searcher's docstring holds ``{common_params}``, ``{common_attributes}``
+and ``{driver_notes}`` placeholders, filled by :func:`fill_doc`, so the
+parameters they share are documented once and identically.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+T = TypeVar("T")
+
+COMMON_PARAMS = """\
+estimator : estimator object
+        An object of that type is instantiated for each candidate. It is
+        assumed to implement the scikit-learn estimator interface: ``fit``
+        and ``score``, or a ``scoring`` must be given. Pipelines are fine;
+        their parameters are named ``step__param``.
+
+    search_spaces : dict or list of dict
+        ``{parameter: dimension}``. A dimension is a
+        :class:`~skhpo.space.Real`, :class:`~skhpo.space.Integer` or
+        :class:`~skhpo.space.Categorical`, or a shorthand: a list of choices,
+        a ``(low, high)`` or ``(low, high, "log-uniform")`` tuple (Integer
+        when both bounds are ints, Real otherwise), or a frozen
+        ``scipy.stats`` distribution as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`. A list of dicts
+        gives alternative sub-spaces (e.g. one per model family, choosing a
+        pipeline step and its parameters jointly); the budget is shared
+        between them. Names are checked against ``estimator.get_params()``
+        before any fit.
+
+    n_iter : int, default=50
+        Total number of candidates evaluated (across all sub-spaces). Fewer
+        are evaluated when a finite space runs out, ``max_time`` passes or a
+        callback stops the search.
+
+    scoring : str, callable, list, tuple or dict, default=None
+        As in :class:`~sklearn.model_selection.GridSearchCV`. With several
+        metrics, the optimizer maximises the ``refit`` metric when ``refit``
+        is a metric name, the first metric otherwise.
+
+    n_jobs : int, default=None
+        Number of jobs to run in parallel (over candidates of a batch and CV
+        folds). ``None`` means 1 unless in a :obj:`joblib.parallel_backend`
+        context; ``-1`` means all processors. The candidates do not depend on
+        ``n_jobs``.
+
+    refit : bool, str, or callable, default=True
+        Refit an estimator using the best found parameters on the whole
+        dataset, exactly as in :class:`~sklearn.model_selection.GridSearchCV`.
+
+    cv : int, cross-validation generator or an iterable, default=None
+        Determines the cross-validation splitting strategy, as in
+        :class:`~sklearn.model_selection.GridSearchCV` (5-fold, stratified for
+        classifiers, by default). Group and time-series splitters work; pass
+        ``groups`` to ``fit``. The folds must be the same on every call to
+        ``split``: use an int ``random_state`` in shuffling splitters.
+
+    verbose : int, default=0
+        Controls the verbosity, as in
+        :class:`~sklearn.model_selection.GridSearchCV`.
+
+    pre_dispatch : int or str, default='2*n_jobs'
+        Controls the number of jobs dispatched during parallel execution.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the optimizer. The same seed and data give the same candidates
+        and ``cv_results_``, whatever ``n_jobs`` is.
+
+    error_score : 'raise' or numeric, default=np.nan
+        Value to assign to the score if an error occurs in estimator fitting.
+        If set to 'raise', the error is raised. A candidate with a failed fit
+        is never chosen as best and is told to the optimizer as a failure.
+
+    return_train_score : bool, default=False
+        If ``False``, the ``cv_results_`` attribute will not include training
+        scores.
+
+    n_points : int, default=1
+        Number of candidates proposed at once and evaluated in parallel.
+        Larger batches use ``n_jobs`` better (``n_points * n_splits`` fits
+        per batch) at some cost in search quality per candidate.
+
+    n_initial_points : int or None, default=None
+        Number of candidates from a scrambled Sobol design before the model
+        is used. ``None`` chooses a default suited to the optimizer.
+
+    max_time : float or None, default=None
+        Stop asking for new candidates after this many seconds. A batch that
+        has started is finished.
+
+    callbacks : callable or list of callables, default=None
+        Called after every batch as ``callback(results)`` with the results so
+        far (a dict like ``cv_results_``); returning ``True`` ends the search.
+        See :mod:`skhpo.callbacks`."""
+
+COMMON_ATTRIBUTES = """\
+cv_results_ : dict of numpy (masked) ndarrays
+        A dict with keys as column headers and values as columns, that can be
+        imported into a pandas ``DataFrame``; the same keys, dtypes and
+        meanings as :attr:`GridSearchCV.cv_results_
+        <sklearn.model_selection.GridSearchCV>`, one row per evaluated
+        candidate in the order they were evaluated.
+
+    best_estimator_ : estimator
+        Estimator refit on the whole data with the best parameters. Not
+        available if ``refit=False``.
+
+    best_score_ : float
+        Mean cross-validated score of the best candidate.
+
+    best_params_ : dict
+        Parameter setting that gave the best results on the hold out data.
+
+    best_index_ : int
+        The index (of the ``cv_results_`` arrays) of the best candidate.
+
+    scorer_ : function or a dict
+        Scorer function used on the held out data.
+
+    n_splits_ : int
+        The number of cross-validation splits (folds/iterations).
+
+    refit_time_ : float
+        Seconds used for refitting the best model on the whole dataset.
+
+    multimetric_ : bool
+        Whether or not the scorers compute several metrics.
+
+    classes_ : ndarray of shape (n_classes,)
+        The classes labels (classifiers refit on the whole data only).
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`, when ``X`` has them.
+
+    search_space_ : SearchSpace
+        The parsed search space.
+
+    optimizer_ : BaseOptimizer
+        The optimizer after the search; ``optimizer_.X_`` and
+        ``optimizer_.y_`` hold the encoded candidates and the scores it saw."""
+
+DRIVER_NOTES = """\
+The search runs ``ask -> evaluate -> tell`` rounds on top of scikit-learn's
+    ``BaseSearchCV``: every candidate is cross-validated exactly as
+    :class:`~sklearn.model_selection.GridSearchCV` would, so scoring, refit,
+    ``cv_results_`` and parallelism behave the same. No candidate is evaluated
+    twice. A failing fit never ends the search: it is recorded per
+    ``error_score``; if every candidate fails, ``fit`` raises with the first
+    error."""
+
+
+def fill_doc(obj: T) -> T:
+    """Fill the shared placeholders of ``obj.__doc__``."""
+    doc = obj.__doc__ or ""
+    for token, text in (
+        ("{common_params}", COMMON_PARAMS),
+        ("{common_attributes}", COMMON_ATTRIBUTES),
+        ("{driver_notes}", DRIVER_NOTES),
+    ):
+        doc = doc.replace(token, text)
+    obj.__doc__ = doc
+    return obj

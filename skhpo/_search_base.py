@@ -1,0 +1,366 @@
+"""The one search driver shared by every skhpo searcher.
+
+:class:`_BaseSkhpoSearchCV` plugs into scikit-learn's documented extension
+point, ``BaseSearchCV._run_search(evaluate_candidates)``: scikit-learn keeps
+owning cross-validation, scoring, parallelism, ``cv_results_`` and refit,
+and this class only decides *which* candidates to evaluate, by the loop
+
+    ask(n_points) -> evaluate_candidates -> tell
+
+until ``n_iter`` candidates, ``max_time`` seconds, a callback asking to stop,
+or an exhausted finite space. Subclasses only say which optimizer to build.
+
+Two deliberate deviations from plain ``BaseSearchCV`` behaviour, both to keep
+one failing candidate from spoiling a sequential search:
+
+* scikit-learn raises when *every* fit of one ``evaluate_candidates`` call
+  fails. That is right for a grid evaluated in one call, but a sequential
+  search evaluates one batch at a time, so a single bad candidate would end
+  the search. While a skhpo search runs, that one check is relaxed to a
+  warning (see :func:`_relaxed_fit_failure_check`); the search raises at the
+  end only if every candidate failed, showing the first traceback.
+* a candidate with a failed fold, or a non-finite mean score, is never
+  chosen as ``best_index_`` and is told to the optimizer as a failure (never
+  as its ``error_score``, which may look like a good score).
+"""
+
+from __future__ import annotations
+
+import numbers
+import sys
+import threading
+import time
+import warnings
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import _search as _sk_search
+from sklearn.model_selection._search import BaseSearchCV
+
+from .optimizers import BaseOptimizer, check_random_state_generator
+from .space import SearchSpace, check_space_for_estimator
+
+__all__: list[str] = []
+
+# --------------------------------------------------------------------------
+# Relaxing "all fits failed" to a warning while a skhpo search runs.
+# --------------------------------------------------------------------------
+_local = threading.local()
+
+
+def _search_stack() -> list:
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+class _FailureLog:
+    """What the relaxed check saw during one search (one per running search)."""
+
+    def __init__(self, n_splits: int) -> None:
+        self.n_splits = n_splits
+        self.n_candidates = 0  # candidates evaluated so far (in cv_results_ order)
+        self.failed: set[int] = set()  # indices of candidates with a failed fold
+        self.n_fits = 0
+        self.n_failed_fits = 0
+        self.first_error: str | None = None
+
+
+_original_check = getattr(_sk_search, "_warn_or_raise_about_fit_failures", None)
+
+
+def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
+    """Stand-in for scikit-learn's ``_warn_or_raise_about_fit_failures``.
+
+    Outside a skhpo search it calls the original unchanged. Inside one, it
+    records which candidates failed and warns instead of raising when every
+    fit of the batch failed.
+    """
+    # The check is called from the ``evaluate_candidates`` closure of
+    # BaseSearchCV.fit, whose frame holds the search as ``self``: relax only
+    # for a running skhpo search, never for another search nested in its fits.
+    try:
+        owner = sys._getframe(1).f_locals.get("self")
+    except (AttributeError, ValueError):  # pragma: no cover - non-CPython
+        owner = None
+    log = next((lg for obj, lg in reversed(_search_stack()) if obj is owner), None)
+    if log is None:
+        return _original_check(results, error_score)
+    errors = [r.get("fit_error") for r in results]
+    for i, err in enumerate(errors):
+        if err is not None:
+            log.failed.add(log.n_candidates + i // log.n_splits)
+            if log.first_error is None:
+                log.first_error = err
+    n_failed = sum(e is not None for e in errors)
+    log.n_fits += len(results)
+    log.n_failed_fits += n_failed
+    log.n_candidates += len(results) // max(log.n_splits, 1)
+    if n_failed == 0:
+        return None
+    if n_failed < len(results):
+        return _original_check(results, error_score)
+    summary = "\n".join(
+        f"{'-' * 80}\n{n} fits failed with the following error:\n{err}"
+        for err, n in Counter(e for e in errors if e is not None).items()
+    )
+    warnings.warn(
+        f"\nAll the {len(results)} fits of this batch failed; the search goes on and "
+        f"scores them as error_score={error_score!r}.\n{summary}",
+        FitFailedWarning,
+        stacklevel=2,
+    )
+    return None
+
+
+_relaxed_fit_failure_check._skhpo = True  # type: ignore[attr-defined]
+_CAN_RELAX = _original_check is not None and not getattr(_original_check, "_skhpo", False)
+if _CAN_RELAX:
+    _sk_search._warn_or_raise_about_fit_failures = _relaxed_fit_failure_check
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+class _BaseSkhpoSearchCV(BaseSearchCV):
+    """Shared driver of the skhpo searchers (private).
+
+    Parameters are those of :class:`~sklearn.model_selection.GridSearchCV`
+    plus ``search_spaces``, ``n_iter``, ``random_state``, ``n_points``,
+    ``n_initial_points``, ``max_time`` and ``callbacks``; see the public
+    subclasses for their documentation.
+    """
+
+    # Subclass-specific parameters are validated by ``_check_optimizer_params``.
+    def __init__(
+        self,
+        estimator: Any,
+        search_spaces: Any,
+        *,
+        n_iter: int = 50,
+        scoring: Any = None,
+        n_jobs: int | None = None,
+        refit: Any = True,
+        cv: Any = None,
+        verbose: int = 0,
+        pre_dispatch: Any = "2*n_jobs",
+        random_state: Any = None,
+        error_score: Any = np.nan,
+        return_train_score: bool = False,
+        n_points: int = 1,
+        n_initial_points: int | None = None,
+        max_time: float | None = None,
+        callbacks: Any = None,
+    ) -> None:
+        # Parameters are stored directly rather than forwarded to
+        # BaseSearchCV.__init__, so that a change of its signature in a future
+        # scikit-learn release cannot break us.
+        self.estimator = estimator
+        self.search_spaces = search_spaces
+        self.n_iter = n_iter
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.refit = refit
+        self.cv = cv
+        self.verbose = verbose
+        self.pre_dispatch = pre_dispatch
+        self.random_state = random_state
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+        self.n_points = n_points
+        self.n_initial_points = n_initial_points
+        self.max_time = max_time
+        self.callbacks = callbacks
+
+    # ------------------------------------------------------------ subclass API
+    def _make_optimizer(self, space: SearchSpace, random_state: Any) -> BaseOptimizer:
+        """Build the optimizer for one search (subclasses override)."""
+        raise NotImplementedError
+
+    def _check_optimizer_params(self) -> None:
+        """Validate the subclass-specific parameters (subclasses override)."""
+
+    # -------------------------------------------------------------- validation
+    def _check_search_params(self) -> list:
+        if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "get_params"):
+            raise TypeError(
+                "estimator must be a scikit-learn estimator with fit and get_params, got "
+                f"{self.estimator!r}."
+            )
+        if not _is_int(self.n_iter) or self.n_iter < 1:
+            raise ValueError(f"n_iter must be an int >= 1, got n_iter={self.n_iter!r}.")
+        if not _is_int(self.n_points) or self.n_points < 1:
+            raise ValueError(f"n_points must be an int >= 1, got n_points={self.n_points!r}.")
+        if self.n_initial_points is not None and (
+            not _is_int(self.n_initial_points) or self.n_initial_points < 0
+        ):
+            raise ValueError(
+                "n_initial_points must be None or an int >= 0, got "
+                f"n_initial_points={self.n_initial_points!r}."
+            )
+        if self.max_time is not None and (
+            not isinstance(self.max_time, numbers.Real)
+            or isinstance(self.max_time, bool)
+            or not self.max_time > 0
+        ):
+            raise ValueError(
+                f"max_time must be None or a number of seconds > 0, got max_time={self.max_time!r}."
+            )
+        callbacks = self.callbacks
+        if callbacks is None:
+            callbacks = []
+        elif callable(callbacks):
+            callbacks = [callbacks]
+        elif isinstance(callbacks, (list, tuple)):
+            callbacks = list(callbacks)
+        else:
+            raise TypeError(
+                "callbacks must be None, a callable or a list of callables, got "
+                f"callbacks={self.callbacks!r}."
+            )
+        for i, cb in enumerate(callbacks):
+            if not callable(cb):
+                raise TypeError(f"callbacks[{i}] must be callable, got {cb!r}.")
+        check_random_state_generator(self.random_state)  # raises on bad input
+        self._check_optimizer_params()
+        return callbacks
+
+    # ---------------------------------------------------------------------- fit
+    def fit(self, X: Any, y: Any = None, **params: Any) -> "_BaseSkhpoSearchCV":
+        """Run the search with all sets of parameters it chooses, then refit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_samples)
+            Training vectors (or a precomputed kernel / distance matrix).
+        y : array-like of shape (n_samples, n_output) or (n_samples,), default=None
+            Target relative to X for classification or regression; None for
+            unsupervised learning.
+        **params : dict of str -> object
+            Parameters passed to the ``fit`` method of the estimator, the
+            scorer and the CV splitter (e.g. ``groups``), exactly as for
+            :class:`~sklearn.model_selection.GridSearchCV`.
+
+        Returns
+        -------
+        self : object
+            Instance of fitted estimator.
+        """
+        self._callbacks = self._check_search_params()
+        space = SearchSpace(self.search_spaces)
+        check_space_for_estimator(space, self.estimator)
+        # Building an optimizer validates its parameters before any fit.
+        self._make_optimizer(space, 0)
+        #: The parsed search space.
+        self.search_space_ = space
+        try:
+            return super().fit(X, y, **params)
+        finally:
+            del self._callbacks
+
+    def _objective_metric(self, results: dict) -> str:
+        """The metric the optimizer maximises (the refit metric when there is one)."""
+        if isinstance(self.refit, str) and f"mean_test_{self.refit}" in results:
+            return self.refit
+        if "mean_test_score" in results:
+            return "score"
+        metrics = [k[len("mean_test_") :] for k in results if k.startswith("mean_test_")]
+        if isinstance(self.scoring, (list, tuple, dict)):
+            for name in self.scoring:
+                if name in metrics:
+                    return name
+        return metrics[0]
+
+    def _run_search(self, evaluate_candidates: Any, *, callback_ctx: Any = None) -> None:
+        """Ask the optimizer, evaluate its candidates, tell it the scores; repeat."""
+        seed = int(check_random_state_generator(self.random_state).integers(2**32 - 1))
+        optimizer = self._make_optimizer(self.search_space_, seed)
+        n_batches_max = -(-self.n_iter // self.n_points)
+        search_ctx = None
+        if callback_ctx is not None:
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=n_batches_max, sequential_subtasks=True
+            ).call_on_fit_task_begin(estimator=self)
+
+        log = _FailureLog(self.n_splits_)
+        stack = _search_stack()
+        stack.append((self, log))
+        start = time.perf_counter()
+        n_asked = 0
+        results: dict = {}
+        try:
+            while n_asked < self.n_iter:
+                if self.max_time is not None and time.perf_counter() - start >= self.max_time:
+                    break
+                candidates = optimizer.ask(min(self.n_points, self.n_iter - n_asked))
+                if not candidates:  # a finite space is exhausted
+                    break
+                n_asked += len(candidates)
+                params = [c.params for c in candidates]
+                kwargs = {}
+                batch_ctx = None
+                if search_ctx is not None:
+                    batch_ctx = search_ctx.subcontext(
+                        task_name="batch",
+                        max_subtasks=len(params) * self.n_splits_,
+                        sequential_subtasks=False,
+                    ).call_on_fit_task_begin(estimator=self)
+                    kwargs["callback_ctx"] = batch_ctx
+                first = len(results.get("params", ()))
+                try:
+                    results = evaluate_candidates(params, **kwargs)
+                except ValueError as exc:
+                    # Only reachable when the relaxed check could not be
+                    # installed (a future scikit-learn): the batch is lost from
+                    # cv_results_, but the search goes on.
+                    if _CAN_RELAX or "fits failed" not in str(exc) or self.error_score == "raise":
+                        raise
+                    warnings.warn(str(exc), FitFailedWarning, stacklevel=2)
+                    optimizer.tell(candidates, [np.nan] * len(candidates))
+                    continue
+                finally:
+                    if batch_ctx is not None:
+                        batch_ctx.call_on_fit_task_end(estimator=self)
+                metric = self._objective_metric(results)
+                scores = np.array(results[f"mean_test_{metric}"][first:], dtype=float)
+                for i in range(len(scores)):
+                    if first + i in log.failed:
+                        scores[i] = np.nan
+                optimizer.tell(candidates, scores)
+                if any(bool(cb(results)) for cb in self._callbacks):
+                    break
+        finally:
+            stack.pop()
+            if search_ctx is not None:
+                search_ctx.call_on_fit_task_end(estimator=self)
+
+        if log.n_fits and log.n_failed_fits == log.n_fits:
+            raise ValueError(
+                f"All {log.n_candidates} candidates failed: every one of the {log.n_fits} fits "
+                "raised an error. The estimator or the search space is very likely "
+                "misconfigured; set error_score='raise' to debug. The first error was:\n"
+                f"{log.first_error}"
+            )
+        self._failed_candidates = sorted(log.failed)
+        #: The optimizer after the search, with its observations (X_, y_).
+        self.optimizer_ = optimizer
+
+    def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> int:
+        """Best candidate by rank, never a failed one or one with a non-finite score."""
+        if callable(refit):
+            return BaseSearchCV._select_best_index(refit, refit_metric, results)
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
+        ranks = np.asarray(results[f"rank_test_{refit_metric}"], dtype=float)
+        ok = np.isfinite(scores)
+        ok[[i for i in getattr(self, "_failed_candidates", []) if i < len(ok)]] = False
+        if not ok.any():
+            raise ValueError(
+                f"No candidate has a finite mean_test_{refit_metric} without failed fits, "
+                "so no best candidate can be chosen. Check the warnings above; set "
+                "error_score='raise' to see the errors."
+            )
+        return int(np.argmin(np.where(ok, ranks, np.inf)))

@@ -122,6 +122,9 @@ if _CAN_RELAX:
     _sk_search._warn_or_raise_about_fit_failures = _relaxed_fit_failure_check
 
 
+_NON_FINITE = "One or more of the (test|train) scores are non-finite"
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
@@ -312,7 +315,11 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                     kwargs["callback_ctx"] = batch_ctx
                 first = len(results.get("params", ()))
                 try:
-                    results = evaluate_candidates(params, **kwargs)
+                    with warnings.catch_warnings():
+                        # sklearn re-warns about every earlier non-finite score
+                        # after each batch; warn once at the end instead.
+                        warnings.filterwarnings("ignore", message=_NON_FINITE, category=UserWarning)
+                        results = evaluate_candidates(params, **kwargs)
                 except ValueError as exc:
                     # Only reachable when the relaxed check could not be
                     # installed (a future scikit-learn): the batch is lost from
@@ -345,9 +352,25 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 "misconfigured; set error_score='raise' to debug. The first error was:\n"
                 f"{log.first_error}"
             )
+        self._warn_non_finite(results)
         self._failed_candidates = sorted(log.failed)
         #: The optimizer after the search, with its observations (X_, y_).
         self.optimizer_ = optimizer
+
+    @staticmethod
+    def _warn_non_finite(results: dict) -> None:
+        for kind in ("test", "train"):
+            for key, values in results.items():
+                if key.startswith(f"mean_{kind}_"):
+                    bad = int(np.sum(~np.isfinite(np.asarray(values, dtype=float))))
+                    if bad:
+                        warnings.warn(
+                            f"{bad} of {len(values)} candidates have a non-finite {key}; "
+                            "they are never chosen as best. See cv_results_ and the fit "
+                            "failure warnings.",
+                            UserWarning,
+                            stacklevel=3,
+                        )
 
     def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> int:
         """Best candidate by rank, never a failed one or one with a non-finite score."""

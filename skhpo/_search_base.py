@@ -353,7 +353,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 f"{log.first_error}"
             )
         self._warn_non_finite(results)
-        self._failed_candidates = sorted(log.failed)
+        self._failure_log = log
         #: The optimizer after the search, with its observations (X_, y_).
         self.optimizer_ = optimizer
 
@@ -379,11 +379,14 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
         ranks = np.asarray(results[f"rank_test_{refit_metric}"], dtype=float)
         ok = np.isfinite(scores)
-        ok[[i for i in getattr(self, "_failed_candidates", []) if i < len(ok)]] = False
+        log = getattr(self, "_failure_log", None)
+        if log is not None:
+            ok[[i for i in log.failed if i < len(ok)]] = False
         if not ok.any():
+            first = f" The first fit error was:\n{log.first_error}" if log and log.first_error else ""
             raise ValueError(
                 f"No candidate has a finite mean_test_{refit_metric} without failed fits, "
                 "so no best candidate can be chosen. Check the warnings above; set "
-                "error_score='raise' to see the errors."
+                f"error_score='raise' to see the errors.{first}"
             )
         return int(np.argmin(np.where(ok, ranks, np.inf)))

@@ -7,10 +7,12 @@ their scores (higher is better; non-finite scores mark failures).
 
 from ._base import BaseOptimizer, check_random_state_generator, impute_failures
 from ._random import RandomOptimizer
+from ._tpe import TPEOptimizer
 
 __all__ = [
     "BaseOptimizer",
     "RandomOptimizer",
+    "TPEOptimizer",
     "check_random_state_generator",
     "impute_failures",
 ]

@@ -1,0 +1,373 @@
+"""The tree-structured Parzen estimator optimizer."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .._base import BaseOptimizer
+from ._parzen import ParzenEstimator
+from ._split import check_gamma, n_good, split_good
+
+__all__ = ["TPEOptimizer"]
+
+# Integer columns with more values than this are modelled as continuous
+# (and snapped afterwards) instead of with per-cell kernel masses.
+_MAX_DISCRETE_CELLS = 10_000
+
+
+class _Block:
+    """The modelled columns of one node of the tree (a sub-space, or the root).
+
+    Splits the columns into real, integer (with their cell edges in unit
+    coordinates) and categorical ones; single-choice categorical columns are
+    constant and not modelled. Converts canonical vectors into the arrays a
+    :class:`ParzenEstimator` takes, and sampled arrays back into canonical
+    vectors.
+    """
+
+    def __init__(self, space: Any, cols: np.ndarray) -> None:
+        real, ints, cats, const = [], [], [], []
+        self.snap_dims: list[tuple[int, Any]] = []  # (position in num block, dim)
+        self.edges: list[np.ndarray] = []
+        self.centers: list[np.ndarray] = []
+        self.widths: list[np.ndarray] = []
+        k = []
+        for j in cols:
+            j = int(j)
+            dim = space.dims[j]
+            kind = space.kinds[j]
+            size = space.sizes[j]
+            if kind == "cat":
+                if size <= 1:
+                    const.append(j)
+                else:
+                    cats.append(j)
+                    k.append(int(size))
+            elif kind == "int" and math.isfinite(size) and size <= _MAX_DISCRETE_CELLS:
+                edges = _cell_edges(dim, int(size))
+                ints.append(j)
+                self.edges.append(edges)
+                self.widths.append(np.diff(edges))
+                self.centers.append(dim.snap(0.5 * (edges[:-1] + edges[1:])))
+            else:
+                if kind == "int":
+                    self.snap_dims.append((len(real), dim))
+                real.append(j)
+        self.num_cols = np.array(real + ints, dtype=np.intp)
+        self.n_real = len(real)
+        self.n_int = len(ints)
+        self.cat_cols = np.array(cats, dtype=np.intp)
+        self.k = np.array(k, dtype=np.intp)
+        self.const_cols = np.array(const, dtype=np.intp)
+        self.const_vals = np.array([space.dims[j].snap(np.array([0.5]))[0] for j in const])
+        self.n_modelled = len(self.num_cols) + len(self.cat_cols)
+
+    def encode(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Observations (m, n_columns) -> (U, per-observation floors, C)."""
+        U = X[:, self.num_cols]  # (m, n_num)
+        floor = np.zeros_like(U)
+        for p in range(self.n_int):
+            q = self.n_real + p
+            idx = _cell_index(self.edges[p], U[:, q])
+            floor[:, q] = 0.5 * self.widths[p][idx]
+        C = np.minimum((X[:, self.cat_cols] * self.k).astype(np.intp), self.k - 1)  # (m, n_cat)
+        return U, floor, C
+
+    def finish(self, U: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Snap sampled numeric coordinates; return (U, cell lo, cell hi)."""
+        c = len(U)
+        lo = np.empty((c, self.n_int))
+        hi = np.empty((c, self.n_int))
+        for p in range(self.n_int):
+            q = self.n_real + p
+            idx = _cell_index(self.edges[p], U[:, q])
+            U[:, q] = self.centers[p][idx]
+            lo[:, p] = self.edges[p][idx]
+            hi[:, p] = self.edges[p][idx + 1]
+        for q, dim in self.snap_dims:
+            U[:, q] = dim.snap(U[:, q])
+        return U, lo, hi
+
+    def to_vectors(self, U: np.ndarray, C: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Write canonical coordinates into the rows of ``out`` (c, n_columns)."""
+        out[:, self.num_cols] = U
+        out[:, self.cat_cols] = (C + 0.5) / self.k
+        out[:, self.const_cols] = self.const_vals
+        return out
+
+
+def _cell_edges(dim: Any, size: int) -> np.ndarray:
+    """Unit-coordinate edges of the ``size`` cells of a discrete dimension."""
+    if hasattr(dim, "prior") and hasattr(dim, "low"):  # Integer
+        v = np.arange(int(dim.low), int(dim.high) + 2) - 0.5  # (size + 1,)
+        w = np.log(v) if dim.prior == "log-uniform" else v
+        edges = (w - w[0]) / (w[-1] - w[0])
+    else:  # discrete scipy distribution with finite support: cdf steps
+        v = np.arange(int(dim.low) - 1, int(dim.high) + 1)
+        edges = np.asarray(dim.distribution.cdf(v), dtype=float)
+        edges[0], edges[-1] = 0.0, 1.0
+    return edges
+
+
+def _cell_index(edges: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Index of the cell holding each unit coordinate."""
+    idx = np.searchsorted(edges, u, side="right") - 1
+    return np.clip(idx, 0, len(edges) - 2)
+
+
+class TPEOptimizer(BaseOptimizer):
+    """Tree-structured Parzen estimator (TPE) over a search space.
+
+    After an initial scrambled Sobol design, each suggestion splits the
+    observations into a small *good* group (the best scores) and a *bad*
+    group, fits a Parzen estimator ``l(x)`` to the good group and ``g(x)``
+    to the bad one, draws ``n_ei_candidates`` points from ``l`` and returns
+    the one maximising ``l(x) / g(x)`` (Bergstra et al., 2011). The
+    components follow the study of Watanabe (2023):
+
+    * **split**: the best ``gamma(n)`` of the ``n`` observations are good
+      (see ``gamma``); failed evaluations (non-finite scores) and the
+      fantasies of pending candidates are always bad;
+    * **weights**: every observation has weight 1, the prior component
+      ``prior_weight`` (uniform weights; no decay for old observations, as
+      the order in which a search evaluates candidates says nothing of their
+      quality);
+    * **kernels**: Gaussian kernels truncated to the bounds of each
+      parameter in the unit encoding (so log-uniform parameters get
+      log-space kernels); on integer parameters the probability of a value
+      is the kernel mass over its cell; on categorical parameters an
+      Aitchison-Aitken kernel with mass 0.8 on the observed choice and 0.2
+      spread over the others; a prior component, uniform over the space,
+      keeps every density positive and every value reachable;
+    * **bandwidths**: see ``multivariate``; all are floored at
+      ``1 / min(100, m + 2)`` for ``m`` observations when
+      ``consider_magic_clip`` (else at 0.001), and on integer parameters at
+      half the width of the observed value's cell;
+    * **tree structure**: with several sub-spaces (model families), the
+      sub-space is chosen first, by TPE on the root categorical over all
+      observations; the parameters are then chosen by TPE on the
+      observations of that sub-space only (split among them), jointly when
+      ``multivariate``. So the budget flows to the families doing well while
+      each family's parameters are modelled on its own data; a family with
+      no good observation is sampled from its prior.
+    * **batches**: constant liar. Pending candidates (asked, not told) and
+      the earlier picks of a batch join the bad group as fantasies, which
+      spreads a batch out; a candidate already asked is never proposed.
+
+    Building the estimators costs ``O(n log n)`` per parameter and scoring
+    the candidates ``O(n * n_ei_candidates)`` per parameter, for ``n``
+    observations.
+
+    Parameters
+    ----------
+    space : SearchSpace or dict or list of dict
+        The search space.
+    n_initial_points : int or None, default=None
+        Size of the initial Sobol design; None means 10.
+    n_ei_candidates : int, default=24
+        Number of points drawn from ``l(x)`` per suggestion, of which the
+        best ``l(x) / g(x)`` is returned. More candidates exploit more.
+    gamma : {"linear", "sqrt"}, float in (0, 1] or callable, default="linear"
+        Size of the good group among ``n`` observations: ``"linear"`` is
+        ``min(ceil(0.1 n), 25)``, ``"sqrt"`` is ``min(ceil(0.25 sqrt(n)), 25)``
+        (Hyperopt's), a float ``f`` is ``ceil(f n)``, a callable maps ``n``
+        to an int in ``[0, n]``. At least one observation is good.
+    multivariate : bool, default=True
+        True: one product kernel per observation over all the parameters of
+        the sub-space, with per-parameter bandwidths from the distances to
+        the neighbouring observations (Falkner et al., 2018; Watanabe,
+        2023). False: independent one-dimensional estimators per parameter
+        (the original TPE). The default was chosen by benchmark: see the
+        notes below.
+    prior_weight : float, default=1.0
+        Weight of the prior component against 1 per observation; larger
+        values explore more. Must be positive.
+    consider_magic_clip : bool, default=True
+        Floor the bandwidths at ``1 / min(100, m + 2)`` ("magic clip",
+        Bergstra et al., 2011), so estimators built from few observations
+        stay wide.
+    random_state : int, RandomState, Generator or None, default=None
+        Seed; the same seed and the same calls give the same candidates.
+
+    Attributes
+    ----------
+    X_, y_, subspace_ : ndarray
+        The observations, see :class:`~skhpo.optimizers.BaseOptimizer`.
+
+    Notes
+    -----
+    Defaults (``multivariate=True``, ``gamma="linear"``,
+    ``prior_weight=1.0``, 10 initial points, 24 candidates) were chosen on
+    synthetic mixed-type benchmarks (Branin, Hartmann-6, a 10-D function with
+    categorical effects and a 3-family CASH function) against random search
+    and Optuna's TPE.
+
+    References
+    ----------
+    .. [1] J. Bergstra, R. Bardenet, Y. Bengio and B. Kegl, "Algorithms for
+       Hyper-Parameter Optimization", NeurIPS 2011.
+    .. [2] S. Falkner, A. Klein and F. Hutter, "BOHB: Robust and Efficient
+       Hyperparameter Optimization at Scale", ICML 2018.
+    .. [3] S. Watanabe, "Tree-Structured Parzen Estimator: Understanding Its
+       Algorithm Components and Their Roles for Better Empirical
+       Performance", arXiv:2304.11127, 2023.
+
+    Examples
+    --------
+    >>> from skhpo.optimizers import TPEOptimizer
+    >>> opt = TPEOptimizer({"x": (-5.0, 5.0), "k": ["a", "b"]}, random_state=0)
+    >>> for _ in range(30):
+    ...     cand = opt.ask()[0]
+    ...     p = cand.params
+    ...     opt.tell([cand], [-(p["x"] - 1.0) ** 2 - (p["k"] == "b")])
+    >>> best = opt.y_.argmax()
+    >>> opt.space.to_candidate(opt.X_[best]).params["k"]
+    'a'
+    >>> bool(opt.y_[best] > -0.5)
+    True
+    """
+
+    _default_n_initial_points = 10
+    # Internal knobs, fixed by benchmark (kept as attributes for experiments).
+    _bandwidth_rule = "neighbor"
+    _cat_eps = 0.2
+    _split_per_subspace = True
+
+    def __init__(
+        self,
+        space: Any,
+        *,
+        n_initial_points: int | None = None,
+        n_ei_candidates: int = 24,
+        gamma: Any = "linear",
+        multivariate: bool = True,
+        prior_weight: float = 1.0,
+        consider_magic_clip: bool = True,
+        random_state: Any = None,
+    ) -> None:
+        if (
+            not isinstance(n_ei_candidates, numbers.Integral)
+            or isinstance(n_ei_candidates, bool)
+            or n_ei_candidates < 1
+        ):
+            raise ValueError(
+                f"n_ei_candidates must be a positive int, got {n_ei_candidates!r}."
+            )
+        check_gamma(gamma)
+        if not isinstance(multivariate, (bool, np.bool_)):
+            raise ValueError(f"multivariate must be a bool, got {multivariate!r}.")
+        if (
+            not isinstance(prior_weight, numbers.Real)
+            or isinstance(prior_weight, bool)
+            or not math.isfinite(prior_weight)
+            or prior_weight <= 0
+        ):
+            raise ValueError(
+                f"prior_weight must be a finite float > 0, got {prior_weight!r}."
+            )
+        if not isinstance(consider_magic_clip, (bool, np.bool_)):
+            raise ValueError(
+                f"consider_magic_clip must be a bool, got {consider_magic_clip!r}."
+            )
+        super().__init__(space, n_initial_points=n_initial_points, random_state=random_state)
+        self.n_ei_candidates = int(n_ei_candidates)
+        self.gamma = gamma
+        self.multivariate = bool(multivariate)
+        self.prior_weight = float(prior_weight)
+        self.consider_magic_clip = bool(consider_magic_clip)
+        sp = self.space
+        self._blocks = [_Block(sp, sp.subspace_columns(s)) for s in range(sp.n_subspaces)]
+        self._root_vals = (
+            (np.arange(sp.n_subspaces) + 0.5) / sp.n_subspaces if sp.root is not None else None
+        )
+
+    # ------------------------------------------------------------ model
+    def _estimator(self, U: np.ndarray, floor: np.ndarray, C: np.ndarray, block: _Block) -> ParzenEstimator:
+        return ParzenEstimator(
+            U,
+            C,
+            block.k,
+            n_int=block.n_int,
+            min_bandwidth=floor,
+            prior_weight=self.prior_weight,
+            multivariate=self.multivariate,
+            bandwidth=self._bandwidth_rule,
+            magic_clip=self.consider_magic_clip,
+            cat_eps=self._cat_eps,
+        )
+
+    def _propose(self, n: int, pending: np.ndarray) -> np.ndarray:
+        sp = self.space
+        X, y = self.X_, self.y_
+        n_obs = len(y)
+        sub = self.subspace_
+        picks: list[np.ndarray] = []
+        keys: set[tuple] = set()
+        fant = pending.reshape(-1, sp.n_columns)
+        for _ in range(n):
+            if len(fant):
+                Xa = np.vstack([X, fant])  # (n_obs + n_fant, n_columns)
+                ya = np.concatenate([y, np.full(len(fant), -np.inf)])
+                sa = np.concatenate([sub, sp.subspace_of(fant)]) if sp.root is not None else None
+            else:
+                Xa, ya, sa = X, y, sub
+            x = self._suggest(Xa, ya, sa, n_obs, keys)
+            picks.append(x)
+            keys.add(sp.key(x))
+            fant = np.vstack([fant, x[None, :]])
+        return np.array(picks)
+
+    def _suggest(
+        self, X: np.ndarray, y: np.ndarray, sub: np.ndarray | None, n_obs: int, keys: set
+    ) -> np.ndarray:
+        """One canonical vector from observations plus fantasies (X, y)."""
+        sp = self.space
+        rng = self.rng
+        n_ei = self.n_ei_candidates
+        is_real = np.arange(len(y)) < n_obs  # fantasies come last
+        good_all = None
+        if sp.root is None:
+            s = 0
+            rows = slice(None)
+        else:
+            # Choose the sub-space: TPE on the root categorical, all trials.
+            good_all = split_good(y, n_good(n_obs, self.gamma))
+            k = np.array([sp.n_subspaces])
+            Cr = sub[:, None]
+            l_root = ParzenEstimator(np.empty((int(good_all.sum()), 0)), Cr[good_all], k,
+                                     prior_weight=self.prior_weight, cat_eps=self._cat_eps)
+            g_root = ParzenEstimator(np.empty((int((~good_all).sum()), 0)), Cr[~good_all], k,
+                                     prior_weight=self.prior_weight, cat_eps=self._cat_eps)
+            _, Cc = l_root.sample(n_ei, rng)
+            score = l_root.log_pdf(None, None, None, Cc) - g_root.log_pdf(None, None, None, Cc)
+            s = int(Cc[int(np.argmax(score)), 0])
+            rows = sub == s
+        block = self._blocks[s]
+        Xs = X[rows]
+        if good_all is not None and not self._split_per_subspace:
+            good = good_all[rows]
+        else:
+            good = split_good(y[rows], n_good(int(is_real[rows].sum()), self.gamma))
+        out = np.full((n_ei, sp.n_columns), np.nan)
+        if self._root_vals is not None:
+            out[:, sp.root] = self._root_vals[s]
+        if block.n_modelled == 0:
+            block.to_vectors(np.empty((n_ei, 0)), np.empty((n_ei, 0), dtype=np.intp), out)
+            return out[0]
+        U, floor, C = block.encode(Xs)
+        l = self._estimator(U[good], floor[good], C[good], block)
+        g = self._estimator(U[~good], floor[~good], C[~good], block)
+        Uc, Cc = l.sample(n_ei, rng)
+        Uc, lo, hi = block.finish(Uc)
+        score = l.log_pdf(Uc, lo, hi, Cc) - g.log_pdf(Uc, lo, hi, Cc)  # (n_ei,)
+        block.to_vectors(Uc, Cc, out)
+        seen = self._seen
+        for i in np.argsort(-score, kind="stable"):
+            key = sp.key(out[i])
+            if key not in seen and key not in keys:
+                return out[i]
+        return out[int(np.argmax(score))]

@@ -6,11 +6,13 @@ their scores (higher is better; non-finite scores mark failures).
 """
 
 from ._base import BaseOptimizer, check_random_state_generator, impute_failures
+from ._gp import GPOptimizer
 from ._random import RandomOptimizer
 from ._tpe import TPEOptimizer
 
 __all__ = [
     "BaseOptimizer",
+    "GPOptimizer",
     "RandomOptimizer",
     "TPEOptimizer",
     "check_random_state_generator",

@@ -1,0 +1,427 @@
+"""Gaussian-process regression with a Matérn 5/2 ARD kernel.
+
+The model is the textbook one (Rasmussen & Williams, 2006, ch. 2 and 5):
+a zero-mean GP on standardised targets, Matérn 5/2 covariance with one length
+scale per input feature, a constant signal variance and a Gaussian noise
+variance. The kernel hyperparameters are fitted by maximising the log
+marginal likelihood plus weak log-normal priors (a MAP estimate), with
+L-BFGS-B on the logarithms of the hyperparameters and analytic gradients:
+
+.. math::
+
+    \\frac{\\partial \\log p(y)}{\\partial \\theta_j}
+        = \\tfrac12 \\operatorname{tr}\\big((\\alpha\\alpha^\\top - K^{-1})
+          \\, \\partial K / \\partial \\theta_j\\big),
+    \\qquad \\alpha = K^{-1} y
+
+(Rasmussen & Williams, 2006, eq. 5.9). Everything goes through one Cholesky
+factor per evaluation.
+
+References
+----------
+C. E. Rasmussen and C. K. I. Williams, *Gaussian Processes for Machine
+Learning*, MIT Press, 2006.
+
+J. Snoek, H. Larochelle and R. P. Adams, "Practical Bayesian Optimization of
+Machine Learning Algorithms", NeurIPS 2012.
+"""
+
+from __future__ import annotations
+
+import math
+import numpy as np
+from scipy.linalg import cho_solve, solve_triangular
+from scipy.linalg.lapack import dpotrf, dpotri
+from scipy.optimize import minimize
+
+from ._kernel import matern52, matern52_g, scaled_sqdist
+
+__all__ = ["GaussianProcess"]
+
+_LOG_2PI = math.log(2.0 * math.pi)
+# Added to the diagonal on top of the noise, for numerical safety only.
+_JITTER = 1e-9
+
+
+def _cholesky(K: np.ndarray) -> np.ndarray | None:
+    """Lower Cholesky factor of ``K`` (n, n), or None if not positive definite."""
+    L, info = dpotrf(K, lower=1, clean=1, overwrite_a=0)
+    return L if info == 0 else None
+
+
+class GaussianProcess:
+    """GP regression with a Matérn 5/2 ARD kernel and MAP-fitted hyperparameters.
+
+    The targets are standardised internally; :meth:`predict` answers in the
+    units of the targets given to :meth:`fit`. Hyperparameters are
+    ``theta = [log ell_1, ..., log ell_d, log signal_variance, log noise]``,
+    the variances being those of the standardised targets.
+
+    Parameters
+    ----------
+    lengthscale_bounds : tuple of float, default=(0.01, 100.0)
+        Bounds on every length scale (inputs are expected in ``[0, 1]``).
+    lengthscale_prior : tuple of float, default=(0.0, 1.5)
+        Mean and standard deviation of a normal prior on ``log ell``.
+    variance_bounds : tuple of float, default=(0.05, 20.0)
+        Bounds on the signal variance of the standardised targets.
+    noise_bounds : tuple of float, default=(1e-6, 1.0)
+        Bounds on the noise variance of the standardised targets.
+    noise_prior : tuple of float, default=(log(1e-3), 3.0)
+        Mean and standard deviation of a normal prior on ``log noise``.
+    maxiter : int, default=100
+        Iteration cap of each L-BFGS-B run.
+
+    Attributes
+    ----------
+    theta_ : ndarray of shape (d + 2,)
+        Fitted log hyperparameters.
+    lengthscales_ : ndarray of shape (d,)
+    variance_ : float
+        Signal variance (standardised units).
+    noise_ : float
+        Noise variance (standardised units).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhpo.optimizers._gp import GaussianProcess
+    >>> X = np.linspace(0, 1, 8)[:, None]
+    >>> gp = GaussianProcess().fit(X, np.sin(6 * X[:, 0]))
+    >>> mean, std = gp.predict(np.array([[0.5]]))
+    >>> bool(abs(mean[0] - np.sin(3.0)) < 0.05), bool(std[0] < 0.1)
+    (True, True)
+    """
+
+    def __init__(
+        self,
+        *,
+        lengthscale_bounds: tuple[float, float] = (0.01, 100.0),
+        lengthscale_prior: tuple[float, float] = (0.0, 1.5),
+        variance_bounds: tuple[float, float] = (0.05, 20.0),
+        noise_bounds: tuple[float, float] = (1e-6, 1.0),
+        noise_prior: tuple[float, float] = (math.log(1e-3), 3.0),
+        maxiter: int = 100,
+    ) -> None:
+        self.lengthscale_bounds = lengthscale_bounds
+        self.lengthscale_prior = lengthscale_prior
+        self.variance_bounds = variance_bounds
+        self.noise_bounds = noise_bounds
+        self.noise_prior = noise_prior
+        self.maxiter = maxiter
+
+    # --------------------------------------------------------------- setup
+    def default_theta(self, d: int) -> np.ndarray:
+        """The prior-mode starting point for ``d`` input features.
+
+        Parameters
+        ----------
+        d : int
+
+        Returns
+        -------
+        ndarray of shape (d + 2,)
+        """
+        lo, hi = self._bounds(d)[:, 0], self._bounds(d)[:, 1]
+        theta = np.concatenate([np.full(d, self.lengthscale_prior[0]), [0.0], [self.noise_prior[0]]])
+        return np.clip(theta, lo, hi)
+
+    def _bounds(self, d: int) -> np.ndarray:
+        """Bounds on ``theta`` (d + 2, 2)."""
+        lb = np.log(self.lengthscale_bounds)
+        vb = np.log(self.variance_bounds)
+        nb = np.log(self.noise_bounds)
+        return np.vstack([np.tile(lb, (d, 1)), vb, nb])
+
+    def _set_theta(self, theta: np.ndarray) -> None:
+        d = len(theta) - 2
+        self.theta_ = np.asarray(theta, dtype=float).copy()
+        self.lengthscales_ = np.exp(self.theta_[:d])
+        self.variance_ = float(np.exp(self.theta_[d]))
+        self.noise_ = float(np.exp(self.theta_[d + 1]))
+
+    # ----------------------------------------------------------- objective
+    def log_marginal_likelihood(
+        self, theta: np.ndarray, X: np.ndarray, y: np.ndarray, *, eval_gradient: bool = True
+    ) -> tuple[float, np.ndarray] | float:
+        """Log marginal likelihood of standardised targets and its gradient.
+
+        Parameters
+        ----------
+        theta : ndarray of shape (d + 2,)
+            ``[log ell_1..d, log signal_variance, log noise]``.
+        X : ndarray of shape (n, d)
+        y : ndarray of shape (n,)
+            Targets, used as given (no standardisation here).
+        eval_gradient : bool, default=True
+
+        Returns
+        -------
+        lml : float
+            ``-inf`` when the covariance is numerically not positive definite.
+        grad : ndarray of shape (d + 2,)
+            Only when ``eval_gradient``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skhpo.optimizers._gp import GaussianProcess
+        >>> gp = GaussianProcess()
+        >>> X = np.array([[0.0], [0.5], [1.0]]); y = np.array([1.0, -1.0, 0.5])
+        >>> lml, grad = gp.log_marginal_likelihood(np.zeros(3), X, y)
+        >>> grad.shape
+        (3,)
+        """
+        n, d = X.shape
+        ell = np.exp(theta[:d])
+        s2 = math.exp(theta[d])
+        sn2 = math.exp(theta[d + 1])
+        r2 = scaled_sqdist(X, X, ell)  # (n, n)
+        Kf = matern52(r2, s2)  # (n, n)
+        K = Kf.copy()
+        K.flat[:: n + 1] += sn2 + _JITTER
+        L = _cholesky(K)
+        if L is None:
+            return (-np.inf, np.zeros(d + 2)) if eval_gradient else -np.inf
+        alpha = cho_solve((L, True), y)  # (n,)
+        lml = -0.5 * float(y @ alpha) - float(np.log(np.diag(L)).sum()) - 0.5 * n * _LOG_2PI
+        if not eval_gradient:
+            return lml
+        Kinv, info = dpotri(L, lower=1)  # lower triangle of K^-1
+        Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T  # (n, n)
+        W = np.outer(alpha, alpha) - Kinv  # (n, n)
+        WG = W * matern52_g(r2, s2)  # (n, n)
+        Xs = X / ell  # (n, d)
+        rs = WG.sum(1)  # (n,)
+        grad_ell = (rs @ (Xs * Xs)) - (Xs * (WG @ Xs)).sum(0)  # (d,)
+        grad = np.empty(d + 2)
+        grad[:d] = grad_ell
+        grad[d] = 0.5 * float((W * Kf).sum())
+        grad[d + 1] = 0.5 * sn2 * float(np.trace(W))
+        return lml, grad
+
+    def _log_prior(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        d = len(theta) - 2
+        m, s = self.lengthscale_prior
+        nm, ns = self.noise_prior
+        # A weak prior keeps the signal variance near the standardised scale.
+        vm, vs = 0.0, 1.5
+        dz = np.empty_like(theta)
+        dz[:d] = (theta[:d] - m) / s**2
+        dz[d] = (theta[d] - vm) / vs**2
+        dz[d + 1] = (theta[d + 1] - nm) / ns**2
+        lp = -0.5 * (
+            float(((theta[:d] - m) ** 2).sum()) / s**2
+            + (theta[d] - vm) ** 2 / vs**2
+            + (theta[d + 1] - nm) ** 2 / ns**2
+        )
+        return lp, -dz
+
+    # ----------------------------------------------------------------- fit
+    def fit(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        theta0: np.ndarray | None = None,
+        n_restarts: int = 0,
+        rng: np.random.Generator | None = None,
+        optimize: bool = True,
+    ) -> "GaussianProcess":
+        """Fit the hyperparameters and condition on the data.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, d)
+            Inputs, best scaled to ``[0, 1]``.
+        y : ndarray of shape (n,)
+            Finite targets.
+        theta0 : ndarray of shape (d + 2,) or None
+            Warm start (e.g. the previous fit); the prior mode when None.
+        n_restarts : int, default=0
+            Extra L-BFGS-B runs from points drawn around the prior mode.
+        rng : numpy.random.Generator or None
+            Draws the restart points.
+        optimize : bool, default=True
+            If False, keep ``theta0`` (or the prior mode) as is.
+
+        Returns
+        -------
+        self
+        """
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float).ravel()
+        n, d = X.shape
+        self.y_mean_ = float(y.mean()) if n else 0.0
+        sd = float(y.std()) if n > 1 else 0.0
+        self.y_scale_ = sd if sd > 1e-12 else 1.0
+        ys = (y - self.y_mean_) / self.y_scale_  # (n,)
+        bounds = self._bounds(d)
+        start = self.default_theta(d) if theta0 is None or len(theta0) != d + 2 else np.asarray(theta0, float)
+        start = np.clip(start, bounds[:, 0], bounds[:, 1])
+        best_theta, best_val = start, np.inf
+        if optimize and n >= 2:
+            starts = [start]
+            if n_restarts > 0:
+                rng = np.random.default_rng() if rng is None else rng
+                base = self.default_theta(d)
+                for _ in range(n_restarts):
+                    t = base + rng.normal(0.0, 1.0, d + 2) * np.r_[np.full(d, self.lengthscale_prior[1]), 1.0, 1.0]
+                    starts.append(np.clip(t, bounds[:, 0], bounds[:, 1]))
+
+            def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+                lml, grad = self.log_marginal_likelihood(theta, X, ys)
+                if not np.isfinite(lml):
+                    return 1e25, np.zeros_like(theta)
+                lp, glp = self._log_prior(theta)
+                return -(lml + lp), -(grad + glp)
+
+            for t0 in starts:
+                try:
+                    res = minimize(
+                        objective, t0, jac=True, method="L-BFGS-B", bounds=bounds,
+                        options={"maxiter": self.maxiter},
+                    )
+                except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - defensive
+                    continue
+                if np.isfinite(res.fun) and res.fun < best_val:
+                    best_theta, best_val = res.x, float(res.fun)
+        self._set_theta(best_theta)
+        self._condition(X, ys)
+        return self
+
+    def _condition(self, X: np.ndarray, ys: np.ndarray) -> None:
+        """Cholesky factor and weights for standardised targets ``ys`` (n,)."""
+        n = len(X)
+        K = self.kernel(X, X)  # (n, n)
+        jitter = self.noise_ + _JITTER
+        for _ in range(8):
+            Kn = K.copy()
+            Kn.flat[:: n + 1] += jitter
+            L = _cholesky(Kn)
+            if L is not None:
+                break
+            jitter *= 10.0
+        else:  # pragma: no cover - defensive
+            raise np.linalg.LinAlgError("covariance matrix is not positive definite")
+        self._extra_jitter = jitter - self.noise_ - _JITTER
+        self.X_train_ = X
+        self.ys_train_ = ys
+        self.L_ = L
+        self.alpha_ = cho_solve((L, True), ys)  # (n,)
+
+    # ---------------------------------------------------------- prediction
+    def kernel(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+        """Fitted kernel matrix between rows of ``A`` (n, d) and ``B`` (m, d) -> (n, m)."""
+        return matern52(scaled_sqdist(A, B, self.lengthscales_), self.variance_)
+
+    def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and standard deviation of the latent function.
+
+        Parameters
+        ----------
+        X : ndarray of shape (m, d)
+
+        Returns
+        -------
+        mean : ndarray of shape (m,)
+        std : ndarray of shape (m,)
+            In the units of the training targets; noise excluded.
+        """
+        mean_s, var_s = self._predict_std_units(np.asarray(X, dtype=float))
+        return mean_s * self.y_scale_ + self.y_mean_, np.sqrt(var_s) * self.y_scale_
+
+    def _predict_std_units(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        Ks = self.kernel(X, self.X_train_)  # (m, n)
+        mean = Ks @ self.alpha_  # (m,)
+        V = solve_triangular(self.L_, Ks.T, lower=True, check_finite=False)  # (n, m)
+        var = self.variance_ - np.einsum("ij,ij->j", V, V)  # (m,)
+        return mean, np.maximum(var, 1e-12 * self.variance_)
+
+    def predict_with_gradient(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Posterior mean and std with their gradients with respect to the inputs.
+
+        Parameters
+        ----------
+        X : ndarray of shape (m, d)
+
+        Returns
+        -------
+        mean, std : ndarray of shape (m,)
+        dmean, dstd : ndarray of shape (m, d)
+            Gradients with respect to each input feature.
+        """
+        X = np.asarray(X, dtype=float)
+        ell2 = self.lengthscales_**2  # (d,)
+        r2 = scaled_sqdist(X, self.X_train_, self.lengthscales_)  # (m, n)
+        Ks = matern52(r2, self.variance_)  # (m, n)
+        G = matern52_g(r2, self.variance_)  # (m, n)
+        mean = Ks @ self.alpha_  # (m,)
+        V = cho_solve((self.L_, True), Ks.T, check_finite=False).T  # (m, n) rows K^-1 k(x)
+        var = np.maximum(self.variance_ - np.einsum("ij,ij->i", Ks, V), 1e-12 * self.variance_)
+        std = np.sqrt(var)  # (m,)
+        # dk(x, x_i)/dx_d = -G_i (x_d - x_id) / ell_d^2
+        Ga = G * self.alpha_  # (m, n)
+        dmean = -(X * Ga.sum(1)[:, None] - Ga @ self.X_train_) / ell2  # (m, d)
+        VG = V * G  # (m, n)
+        dvar = 2.0 * (X * VG.sum(1)[:, None] - VG @ self.X_train_) / ell2  # (m, d)
+        dstd = dvar / (2.0 * std[:, None])
+        s = self.y_scale_
+        return mean * s + self.y_mean_, std * s, dmean * s, dstd * s
+
+    # ------------------------------------------------------------ fantasy
+    def condition_on(self, X_new: np.ndarray, y_new: np.ndarray) -> "GaussianProcess":
+        """A copy conditioned on extra observations, hyperparameters unchanged.
+
+        Used for fantasy observations of pending points: the Cholesky factor
+        is extended by a block update, ``O(n^2 p)`` for ``p`` new rows.
+
+        Parameters
+        ----------
+        X_new : ndarray of shape (p, d)
+        y_new : ndarray of shape (p,)
+            In the units of the training targets.
+
+        Returns
+        -------
+        GaussianProcess
+        """
+        X_new = np.atleast_2d(np.asarray(X_new, dtype=float))
+        ys_new = (np.asarray(y_new, dtype=float).ravel() - self.y_mean_) / self.y_scale_  # (p,)
+        p = len(X_new)
+        n = len(self.X_train_)
+        K12 = self.kernel(self.X_train_, X_new)  # (n, p)
+        K22 = self.kernel(X_new, X_new)  # (p, p)
+        K22.flat[:: p + 1] += self.noise_ + _JITTER + self._extra_jitter
+        L21t = solve_triangular(self.L_, K12, lower=True, check_finite=False)  # (n, p)
+        S = K22 - L21t.T @ L21t  # (p, p)
+        L22 = _cholesky(S)
+        if L22 is None:
+            S.flat[:: p + 1] += 1e-6 * self.variance_
+            L22 = _cholesky(S)
+            if L22 is None:  # pragma: no cover - defensive
+                return self
+        L = np.zeros((n + p, n + p))
+        L[:n, :n] = self.L_
+        L[n:, :n] = L21t.T
+        L[n:, n:] = L22
+        new = object.__new__(GaussianProcess)
+        new.__dict__.update(self.__dict__)
+        new.X_train_ = np.vstack([self.X_train_, X_new])
+        new.ys_train_ = np.concatenate([self.ys_train_, ys_new])
+        new.L_ = L
+        new.alpha_ = cho_solve((L, True), new.ys_train_)
+        return new
+
+    @property
+    def y_train_(self) -> np.ndarray:
+        """Training targets in original units (n,)."""
+        return self.ys_train_ * self.y_scale_ + self.y_mean_
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "theta_"):
+            return "GaussianProcess()"
+        return (
+            f"GaussianProcess(lengthscales={np.round(self.lengthscales_, 3).tolist()}, "
+            f"variance={self.variance_:.3g}, noise={self.noise_:.3g})"
+        )

@@ -1,0 +1,290 @@
+"""GP-based Bayesian optimisation through the ask/tell protocol."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .._base import BaseOptimizer
+from ._acquisition import log_ei, log_pi, neg_lcb
+from ._encoding import MixedEncoder
+from ._maximize import AcquisitionMaximizer
+from ._model import GaussianProcess
+
+__all__ = ["GPOptimizer"]
+
+_ACQ_FUNCS = ("ei", "lcb", "pi", "auto")
+_BATCH_STRATEGIES = ("constant_liar", "kriging_believer")
+# Every this many hyperparameter fits, one extra L-BFGS-B run starts from the
+# prior mode, so a warm start stuck in a poor local optimum can escape.
+_RESTART_EVERY = 8
+# Observed points per sub-space whose neighbourhoods are searched.
+_N_ANCHORS = 5
+
+
+def _check_real(name: str, value: Any, *, low: float = 0.0) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value) or value < low:
+        raise ValueError(f"{name} must be a finite real number >= {low:g}, got {name}={value!r}.")
+    return float(value)
+
+
+class GPOptimizer(BaseOptimizer):
+    """Bayesian optimisation with a Gaussian-process surrogate.
+
+    After an initial scrambled Sobol design, every candidate maximises an
+    acquisition function of a GP fitted to all observations so far.
+
+    **Model.** A zero-mean GP on standardised scores with a Matérn 5/2
+    kernel with one length scale per input feature (ARD), a signal variance
+    and a noise variance (Snoek, Larochelle & Adams, 2012). The
+    hyperparameters are MAP estimates: the log marginal likelihood plus weak
+    log-normal priors is maximised by L-BFGS-B with analytic gradients
+    (Rasmussen & Williams, 2006, ch. 5), warm-started from the previous fit.
+    Failed evaluations enter as the worst score observed.
+
+    **Inputs.** The shared unit encoding of the space: real and integer
+    coordinates as they are (an integer at the middle of its cell), each
+    categorical of ``k`` choices as ``k`` one-hot features.
+
+    **Conditional (CASH) spaces.** With several sub-spaces there is *one*
+    GP over all of them (Lévesque, Durand, Gagné & Sabourin, 2017): the root
+    column (which sub-space) is one-hot encoded like any categorical, and the
+    inactive columns of a point are imputed by a constant (0.5 for a numeric
+    feature, all zeros for a one-hot block). The GP thus shares what it
+    learns across families and learns which family scores well. The
+    acquisition is maximised inside each sub-space separately (its inactive
+    columns fixed) and the best point over all sub-spaces is taken, so the
+    evaluation budget flows to the promising sub-spaces.
+
+    **Acquisition maximisation.** Random candidates (``n_candidates`` in
+    all, shared by the sub-spaces) and Gaussian perturbations of the best
+    observed points are scored; the best few are refined by L-BFGS-B on the
+    real and integer coordinates (categorical fixed, integers relaxed then
+    snapped), then by a neighbourhood search over the discrete coordinates.
+    Small finite sub-spaces are enumerated.
+
+    **Batches and pending points.** Candidates asked but not told yet, and
+    earlier picks of the same batch, are added to the GP as fantasy
+    observations before the next point is chosen (Ginsbourger, Le Riche &
+    Carraro, 2010), with the hyperparameters kept.
+
+    Parameters
+    ----------
+    space : SearchSpace or dict or list of dict
+        The search space.
+    acq_func : {"auto", "ei", "lcb", "pi"}, default="auto"
+        Acquisition function, for a minimised ``f = -score``:
+
+        * ``"ei"``: expected improvement over the best score, maximised as
+          its logarithm, computed stably deep in the tail (Ament et al., 2023);
+        * ``"lcb"``: lower confidence bound ``mean - kappa * std`` of ``f``
+          (an upper confidence bound on the score);
+        * ``"pi"``: probability of improving the best score by ``xi``;
+        * ``"auto"``: log expected improvement, the best of the three on
+          the synthetic benchmarks measured for this library (see Notes).
+    n_initial_points : int or None, default=None
+        Size of the scrambled Sobol initial design; None uses 10.
+    batch_strategy : {"constant_liar", "kriging_believer"}, default="constant_liar"
+        Value of the fantasy observation of a pending point.
+        ``"constant_liar"`` lies with the *worst* score observed (the
+        pessimistic "CL-min" lie for a maximised score): the posterior near a
+        pending point drops, pushing the next picks away from it, while the
+        incumbent, hence the improvement threshold, is unchanged.
+        ``"kriging_believer"`` uses the GP posterior mean there.
+    xi : float, default=0.0
+        Improvement margin for ``"ei"`` and ``"pi"``, in score units.
+    kappa : float, default=1.96
+        Exploration weight of ``"lcb"``.
+    n_candidates : int, default=1000
+        Random candidates scored per proposed point, shared equally by the
+        sub-spaces (plus up to as many perturbations of good points).
+    random_state : int, RandomState, Generator or None, default=None
+        Seed; the same seed and the same calls give the same candidates.
+
+    Attributes
+    ----------
+    model_ : GaussianProcess or None
+        The GP fitted at the last proposal, on ``f = -score``.
+    acq_func_ : str
+        The acquisition in use (``"auto"`` resolved).
+
+    Notes
+    -----
+    ``acq_func="auto"`` is chosen from the measurements reported with this
+    module (Branin, Hartmann-6, a 10-D mixed function and a two-family CASH
+    function, 10 seeds, 30 evaluations).
+
+    References
+    ----------
+    C. E. Rasmussen and C. K. I. Williams, *Gaussian Processes for Machine
+    Learning*, MIT Press, 2006.
+
+    J. Snoek, H. Larochelle and R. P. Adams, "Practical Bayesian Optimization
+    of Machine Learning Algorithms", NeurIPS 2012.
+
+    J.-C. Lévesque, A. Durand, C. Gagné and R. Sabourin, "Bayesian
+    Optimization for Conditional Hyperparameter Spaces", IJCNN 2017.
+
+    D. Ginsbourger, R. Le Riche and L. Carraro, "Kriging Is Well-Suited to
+    Parallelize Optimization", in *Computational Intelligence in Expensive
+    Optimization Problems*, Springer, 2010.
+
+    S. Ament, S. Daulton, D. Eriksson, M. Balandat and E. Bakshy,
+    "Unexpected Improvements to Expected Improvement for Bayesian
+    Optimization", NeurIPS 2023.
+
+    Examples
+    --------
+    >>> from skhpo.optimizers import GPOptimizer
+    >>> opt = GPOptimizer({"x": (-2.0, 2.0), "k": ["a", "b"]}, random_state=0)
+    >>> for _ in range(15):
+    ...     [c] = opt.ask()
+    ...     opt.tell([c], [-(c.params["x"] - 1.0) ** 2 + (c.params["k"] == "b")])
+    >>> best = opt.X_[opt.y_.argmax()]
+    >>> opt.space.to_candidate(best).params["k"]
+    'b'
+    """
+
+    _default_n_initial_points = 10
+
+    def __init__(
+        self,
+        space: Any,
+        *,
+        acq_func: str = "auto",
+        n_initial_points: int | None = None,
+        batch_strategy: str = "constant_liar",
+        xi: float = 0.0,
+        kappa: float = 1.96,
+        n_candidates: int = 1000,
+        random_state: Any = None,
+    ) -> None:
+        if not isinstance(acq_func, str) or acq_func not in _ACQ_FUNCS:
+            raise ValueError(f"acq_func must be one of {_ACQ_FUNCS}, got acq_func={acq_func!r}.")
+        if not isinstance(batch_strategy, str) or batch_strategy not in _BATCH_STRATEGIES:
+            raise ValueError(
+                f"batch_strategy must be one of {_BATCH_STRATEGIES}, got batch_strategy={batch_strategy!r}."
+            )
+        xi = _check_real("xi", xi)
+        kappa = _check_real("kappa", kappa)
+        if not isinstance(n_candidates, numbers.Integral) or isinstance(n_candidates, bool) or n_candidates < 1:
+            raise ValueError(f"n_candidates must be a positive int, got n_candidates={n_candidates!r}.")
+        super().__init__(space, n_initial_points=n_initial_points, random_state=random_state)
+        self.acq_func = acq_func
+        self.batch_strategy = batch_strategy
+        self.xi = xi
+        self.kappa = kappa
+        self.n_candidates = int(n_candidates)
+        self.acq_func_ = "ei" if acq_func == "auto" else acq_func
+        self._encoder = MixedEncoder(self.space)
+        self._maximizer = AcquisitionMaximizer(self.space, self._encoder, self.n_candidates)
+        self._gp = GaussianProcess()
+        self.model_: GaussianProcess | None = None
+        self._fit_n = -1
+        self._n_fits = 0
+
+    # ------------------------------------------------------------- model
+    def _fit_model(self) -> GaussianProcess:
+        """The GP on ``f = -score`` of all observations, refitted when they changed."""
+        if self.model_ is not None and self._fit_n == self.n_observations:
+            return self.model_
+        Z = self._encoder.transform(self.X_)  # (n, n_features)
+        f = -self.y_imputed_  # (n,)
+        theta0 = None if self.model_ is None else self.model_.theta_
+        restarts = 1 if (self._n_fits % _RESTART_EVERY == 0) else 0
+        gp = GaussianProcess()
+        if theta0 is not None and restarts:
+            # Compare the warm start with a fresh start from the prior mode.
+            gp.fit(Z, f, theta0=theta0)
+            fresh = GaussianProcess().fit(Z, f)
+            lml_w = gp.log_marginal_likelihood(gp.theta_, Z, gp.ys_train_, eval_gradient=False)
+            lml_f = fresh.log_marginal_likelihood(fresh.theta_, Z, fresh.ys_train_, eval_gradient=False)
+            if lml_f + fresh._log_prior(fresh.theta_)[0] > lml_w + gp._log_prior(gp.theta_)[0]:
+                gp = fresh
+        else:
+            gp.fit(Z, f, theta0=theta0)
+        self.model_ = gp
+        self._fit_n = self.n_observations
+        self._n_fits += 1
+        return gp
+
+    def _fantasize(self, gp: GaussianProcess, X: np.ndarray) -> GaussianProcess:
+        """``gp`` conditioned on fantasy values at vectors ``X`` (p, n_columns)."""
+        if len(X) == 0:
+            return gp
+        Z = self._encoder.transform(X)  # (p, n_features)
+        if self.batch_strategy == "constant_liar":
+            lie = np.full(len(Z), float(np.max(-self.y_imputed_)))
+        else:
+            lie = gp.predict(Z)[0]
+        return gp.condition_on(Z, lie)
+
+    def _acquisition(self, gp: GaussianProcess):  # noqa: ANN202 - closure
+        """The acquisition of ``gp`` as the maximiser wants it."""
+        enc = self._encoder
+        best = float(np.min(gp.y_train_))
+        kind, xi, kappa = self.acq_func_, self.xi, self.kappa
+
+        def utility(mu: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            if kind == "ei":
+                return log_ei(mu, sd, best, xi)
+            if kind == "pi":
+                return log_pi(mu, sd, best, xi)
+            return neg_lcb(mu, sd, kappa)
+
+        def acq(X: np.ndarray, cols: np.ndarray | None = None):  # noqa: ANN202
+            Z = enc.transform(X)  # (m, n_features)
+            if cols is None:
+                mu, sd = gp.predict(Z)
+                return utility(mu, sd)[0]
+            mu, sd, dmu, dsd = gp.predict_with_gradient(Z)
+            v, a, b = utility(mu, sd)
+            feats = enc.features_of(cols)
+            return v, a[:, None] * dmu[:, feats] + b[:, None] * dsd[:, feats]
+
+        return acq
+
+    # ----------------------------------------------------------- propose
+    def _anchors(self, s: int) -> np.ndarray:
+        """The best observed vectors of sub-space ``s`` (k, n_columns)."""
+        rows = np.flatnonzero(self.subspace_ == s)
+        if len(rows) == 0:
+            return np.empty((0, self.space.n_columns))
+        y = self.y_imputed_[rows]
+        top = rows[np.argsort(-y, kind="stable")[:_N_ANCHORS]]
+        return self.X_[top]
+
+    def _pick(self, gp: GaussianProcess, exclude: set[tuple]) -> np.ndarray | None:
+        """The unseen vector with the highest acquisition over all sub-spaces."""
+        acq = self._acquisition(gp)
+        Xs, vs = [], []
+        for s in range(self.space.n_subspaces):
+            X, v = self._maximizer.run(acq, s, self._anchors(s), self.rng)
+            Xs.append(X)
+            vs.append(v)
+        X = np.vstack(Xs)
+        v = np.concatenate(vs)
+        for i in np.argsort(-v, kind="stable"):
+            x = self.space.snap(X[i : i + 1])[0]
+            if self.space.key(x) not in exclude:
+                return x
+        return None
+
+    def _propose(self, n: int, pending: np.ndarray) -> np.ndarray:
+        gp = self._fit_model()
+        exclude = set(self._seen)
+        exclude.update(self.space.key(x) for x in pending)
+        gp = self._fantasize(gp, pending)
+        picks: list[np.ndarray] = []
+        for i in range(n):
+            x = self._pick(gp, exclude)
+            if x is None:
+                break
+            picks.append(x)
+            exclude.add(self.space.key(x))
+            if i + 1 < n:
+                gp = self._fantasize(gp, x[None, :])
+        return np.array(picks).reshape(-1, self.space.n_columns)

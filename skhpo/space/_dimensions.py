@@ -179,7 +179,13 @@ class Real(Dimension):
         return min(1.0, max(0.0, (v - self._a) / (self._b - self._a)))
 
     def from_unit(self, u: float) -> float:
-        v = self._a + min(1.0, max(0.0, float(u))) * (self._b - self._a)
+        u = min(1.0, max(0.0, float(u)))
+        # exp(log(bound)) may miss the bound by a rounding error.
+        if u == 0.0:
+            return self.low
+        if u == 1.0:
+            return self.high
+        v = self._a + u * (self._b - self._a)
         v = math.exp(v) if self._log else v
         return min(self.high, max(self.low, v))
 
@@ -282,9 +288,13 @@ def _same_choice(a: Any, b: Any) -> bool:
     """Whether two categorical choices are the same value.
 
     Identity first; then estimators (anything with ``get_params``) compare by
-    class and parameters; everything else by ``==`` when it gives a plain
-    boolean (numpy arrays and other objects with elementwise ``==`` never
-    match unless identical).
+    class and parameters; numbers compare by value within their family
+    (integers, floats, booleans; Python and numpy types alike), so ``1``,
+    ``1.0``, ``True`` and ``"1"`` are four different choices, as they are to
+    scikit-learn (``max_features=1`` is one feature, ``max_features=1.0`` all
+    of them); two NaNs are the same choice. Everything else compares by ``==``
+    when it gives a plain boolean (numpy arrays and other objects with
+    elementwise ``==`` never match unless identical).
     """
     if a is b:
         return True
@@ -295,16 +305,32 @@ def _same_choice(a: Any, b: Any) -> bool:
             return repr(a.get_params(deep=False)) == repr(b.get_params(deep=False))
         except Exception:
             return False
-    if type(a) is not type(b) and not (_is_number(a) and _is_number(b)):
-        # Keep 1 and "1" apart, and True apart from 1.
-        return False
-    if isinstance(a, bool) != isinstance(b, bool):
+    fa, fb = _number_family(a), _number_family(b)
+    if fa is not None or fb is not None:
+        if fa != fb:
+            return False
+        if fa == "float" and math.isnan(a) and math.isnan(b):
+            return True
+        return bool(a == b)
+    if type(a) is not type(b):
+        # Keep "1" apart from b"1", (1,) apart from [1], ...
         return False
     try:
         eq = a == b
     except Exception:
         return False
     return eq is True or (isinstance(eq, (bool, np.bool_)) and bool(eq))
+
+
+def _number_family(x: Any) -> str | None:
+    """"bool", "int" or "float" for scalar numbers (numpy included), else None."""
+    if isinstance(x, (bool, np.bool_)):
+        return "bool"
+    if isinstance(x, numbers.Integral):
+        return "int"
+    if isinstance(x, numbers.Real):
+        return "float"
+    return None
 
 
 def _clone_choice(value: Any) -> Any:
@@ -426,10 +452,19 @@ class Distribution(Dimension):
     """
 
     def __init__(self, distribution: Any) -> None:
-        if not (hasattr(distribution, "ppf") and hasattr(distribution, "cdf")):
+        from scipy.stats import rv_continuous, rv_discrete
+
+        unfrozen = isinstance(distribution, (rv_continuous, rv_discrete))
+        if unfrozen or not (hasattr(distribution, "ppf") and hasattr(distribution, "cdf")):
             raise TypeError(
                 "Distribution: `distribution` must be a frozen scipy.stats "
-                f"distribution with ppf and cdf, got {distribution!r}."
+                f"distribution with ppf and cdf, got {distribution!r}"
+                + (
+                    "; freeze it by calling it with its parameters, e.g. "
+                    "scipy.stats.norm(0, 1)."
+                    if unfrozen
+                    else "."
+                )
             )
         self.distribution = distribution
         dist = getattr(distribution, "dist", None)
@@ -437,6 +472,12 @@ class Distribution(Dimension):
         self.kind = "int" if self._discrete else "real"
         lo, hi = distribution.support()
         self.low, self.high = float(lo), float(hi)
+        if math.isnan(self.low) or math.isnan(self.high):
+            # scipy marks invalid shape/scale arguments by a NaN support.
+            raise ValueError(
+                f"Distribution: the parameters of {self!r} are invalid for this "
+                "scipy.stats distribution (its support is undefined)."
+            )
 
     def to_unit(self, value: Any) -> float:
         if self._discrete:
@@ -464,7 +505,9 @@ class Distribution(Dimension):
         return math.inf
 
     def contains(self, value: Any) -> bool:
-        if not _is_number(value) or not (self.low <= value <= self.high):
+        if not _is_number(value) or not math.isfinite(value):
+            return False
+        if not (self.low <= value <= self.high):
             return False
         return float(value).is_integer() if self._discrete else True
 

@@ -72,7 +72,7 @@ def _as_dimension(name: str, spec: Any) -> Dimension:
     if isinstance(spec, Dimension):
         return spec
     if hasattr(spec, "ppf") and hasattr(spec, "cdf") and hasattr(spec, "dist"):
-        return _from_scipy(spec)
+        return _named(name, _from_scipy, spec)
     if isinstance(spec, tuple):
         return _from_tuple(name, spec)
     if isinstance(spec, np.ndarray):
@@ -81,15 +81,43 @@ def _as_dimension(name: str, spec: Any) -> Dimension:
                 f"Parameter {name!r}: an array of choices must be 1-dimensional, got "
                 f"shape {spec.shape}."
             )
-        return Categorical(spec.tolist())
+        return _named(name, Categorical, spec.tolist())
     if isinstance(spec, (list, range)):
-        return Categorical(list(spec))
+        return _named(name, Categorical, list(spec))
     raise TypeError(
         f"Parameter {name!r}: expected a Real, Integer or Categorical dimension, a list "
         "of choices, a (low, high) or (low, high, prior) tuple, or a frozen "
         f"scipy.stats distribution; got {spec!r} of type {type(spec).__name__}. "
         "Wrap a single value in a list."
     )
+
+
+def _named(name: str, build: Any, spec: Any) -> Dimension:
+    """``build(spec)``, with the parameter name prefixed to its errors."""
+    try:
+        return build(spec)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"Parameter {name!r}: {exc}") from None
+
+
+def _canonical(dim: Dimension, u: float) -> tuple[Any, float]:
+    """Value and canonical coordinate of a continuous coordinate ``u``.
+
+    Floating point makes ``to_unit(from_unit(u))`` differ from ``u`` in the
+    last bits, so the coordinate is moved (at most a few times) to one that
+    ``to_unit`` gives back for its own value. The returned coordinate is
+    always ``to_unit`` of the returned value, so encoding a candidate's
+    values gives back the candidate's vector exactly.
+    """
+    v = dim.from_unit(u)
+    w = dim.to_unit(v)
+    for _ in range(3):
+        if w == u:
+            break
+        u = w
+        v = dim.from_unit(u)
+        w = dim.to_unit(v)
+    return v, w
 
 
 def _from_tuple(name: str, spec: tuple) -> Dimension:
@@ -287,7 +315,8 @@ class SearchSpace:
         Clips to ``[0, 1]``, snaps integer and categorical columns to the
         middle of their value's cell, and sets the columns that the row's
         sub-space does not use to ``NaN``. Missing (``NaN``) active entries
-        are filled with 0.5.
+        are filled with 0.5; a missing root entry means sub-space 0 (as in
+        :meth:`subspace_of`).
 
         Parameters
         ----------
@@ -303,6 +332,9 @@ class SearchSpace:
         sub = self.subspace_of(X)
         act = self.active[sub]
         X = np.where(act & np.isnan(X), 0.5, X)
+        if self.root is not None:
+            # The root must keep naming the sub-space whose columns are kept.
+            X[:, self.root] = (sub + 0.5) / self.n_subspaces
         out = np.full_like(X, np.nan)
         for j, dim in enumerate(self.dims):
             rows = act[:, j]
@@ -385,16 +417,54 @@ class SearchSpace:
         return np.array(rows).reshape(-1, self.n_columns)
 
     def key(self, x: np.ndarray) -> tuple:
-        """Hashable identity of one canonical vector (see :attr:`Candidate.key`)."""
-        x = np.asarray(x, dtype=float)
-        return (int(self.subspace_of(x[None, :])[0]),) + tuple(np.where(np.isnan(x), -1.0, x).tolist())
+        """Hashable identity of one vector: the key of ``to_candidate(x)``.
+
+        Cheaper than decoding (no estimator is cloned); see
+        :attr:`Candidate.key`.
+        """
+        x = self.snap(np.asarray(x, dtype=float)[None, :])[0]
+        s = int(self.subspace_of(x[None, :])[0])
+        for j in self._subspace_cols[s]:
+            if self.dims[j].kind == "real":
+                x[j] = _canonical(self.dims[j], x[j])[1]
+        return (s,) + tuple(np.where(np.isnan(x), -1.0, x).tolist())
 
     # ------------------------------------------------------------ candidates
     def to_candidate(self, x: np.ndarray) -> Candidate:
         """Decode one vector (snapped first) into a :class:`Candidate`."""
         x = self.snap(np.asarray(x, dtype=float)[None, :])[0]
         s = int(self.subspace_of(x[None, :])[0])
-        params = {self.names[j]: self.dims[j].from_unit(x[j]) for j in self._subspace_cols[s]}
+        params = {}
+        for j in self._subspace_cols[s]:
+            dim = self.dims[j]
+            if dim.kind == "real":
+                params[self.names[j]], x[j] = _canonical(dim, x[j])
+            else:
+                params[self.names[j]] = dim.from_unit(x[j])
+        x.setflags(write=False)
+        return Candidate(subspace=s, vector=x, params=params)
+
+    def _from_values(self, s: int, values: Mapping[str, Any]) -> Candidate:
+        """The candidate of sub-space ``s`` holding exactly ``values``.
+
+        Numbers are kept as given (cast to ``float``/``int``) rather than
+        decoded back from their coordinate, which could move them by a
+        rounding error; categorical values become a fresh copy of the
+        matching choice.
+        """
+        x = np.full(self.n_columns, np.nan)
+        if self.root is not None:
+            x[self.root] = (s + 0.5) / self.n_subspaces
+        params = {}
+        for j in self._subspace_cols[s]:
+            dim, name = self.dims[j], self.names[j]
+            x[j] = dim.to_unit(values[name])
+            if dim.kind == "cat":
+                params[name] = dim.from_unit(x[j])
+            elif dim.kind == "int":
+                params[name] = int(values[name])
+            else:
+                params[name] = float(values[name])
         x.setflags(write=False)
         return Candidate(subspace=s, vector=x, params=params)
 
@@ -408,7 +478,8 @@ class SearchSpace:
         Parameters
         ----------
         params : dict
-            Values for exactly the parameters of one sub-space.
+            Values for exactly the parameters of one sub-space. When the
+            values fit several sub-spaces, the first of them is used.
 
         Returns
         -------
@@ -429,12 +500,7 @@ class SearchSpace:
             if bad:
                 reasons.append(f"sub-space {s}: {bad[0]}={params[bad[0]]!r} is outside {sub[bad[0]]!r}")
                 continue
-            x = np.full(self.n_columns, np.nan)
-            if self.root is not None:
-                x[self.root] = (s + 0.5) / self.n_subspaces
-            for j in self._subspace_cols[s]:
-                x[j] = self.dims[j].to_unit(params[self.names[j]])
-            return self.to_candidate(x)
+            return self._from_values(s, params)
         raise ValueError(f"{dict(params)!r} is not a point of this search space: " + "; ".join(reasons) + ".")
 
     def to_json(self, candidate: Candidate) -> dict:
@@ -465,19 +531,18 @@ class SearchSpace:
         s = int(obj["subspace"])
         sub = self.subspaces[s]
         params = {k: sub[k].from_json(v) for k, v in obj["params"].items()}
-        x = np.full(self.n_columns, np.nan)
-        if self.root is not None:
-            x[self.root] = (s + 0.5) / self.n_subspaces
-        for j in self._subspace_cols[s]:
-            x[j] = self.dims[j].to_unit(params[self.names[j]])
-        return self.to_candidate(x)
+        return self._from_values(s, params)
+
+
+def _is_passthrough(choice: Any) -> bool:
+    """Whether a step choice removes the step (``None``, "passthrough", "drop")."""
+    return choice is None or (isinstance(choice, str) and choice in ("passthrough", "drop"))
 
 
 def _estimator_choices(dim: Dimension) -> list | None:
     """The choices of a categorical dimension if they are all estimators."""
-    if isinstance(dim, Categorical) and all(hasattr(c, "get_params") for c in dim.choices if c not in (None, "passthrough", "drop")):
-        ests = [c for c in dim.choices if hasattr(c, "get_params")]
-        return ests or None
+    if isinstance(dim, Categorical) and all(hasattr(c, "get_params") for c in dim.choices):
+        return list(dim.choices)
     return None
 
 
@@ -487,7 +552,8 @@ def check_space_for_estimator(space: SearchSpace, estimator: Any) -> None:
     A name must be one of ``estimator.get_params(deep=True)``, or a parameter
     of a step chosen *in the same sub-space*: with ``"clf": [SVC(), SVR()]``
     in a sub-space, ``"clf__C"`` must be a parameter of every estimator among
-    the choices of ``"clf"``.
+    the choices of ``"clf"``, and none of those choices may be ``None``,
+    ``"passthrough"`` or ``"drop"`` (a removed step has no parameters).
 
     Parameters
     ----------
@@ -530,6 +596,14 @@ def check_space_for_estimator(space: SearchSpace, estimator: Any) -> None:
             if owner is not None:
                 rest = name[len(owner) + 2 :]
                 choices = chosen.get(owner)
+                dropped = [c for c in getattr(sub[owner], "choices", []) if _is_passthrough(c)]
+                if dropped:
+                    raise ValueError(
+                        f"Invalid parameter {name!r}{where}: the step {owner!r} may be set "
+                        f"to {dropped[0]!r} in the same sub-space, which has no parameter "
+                        f"{rest!r}. Put {name!r} in a sub-space where {owner!r} is always "
+                        "an estimator, and the passthrough choice in another sub-space."
+                    )
                 if not choices:
                     raise ValueError(
                         f"Invalid parameter {name!r}{where}: the step {owner!r} is set in the "

@@ -1,0 +1,186 @@
+"""Every exported optimizer passes the conformance suite of skhpo.testing.
+
+The optimizers are discovered from ``skhpo.optimizers.__all__``, so a new
+engine is checked as soon as it is exported. The second half of the file
+makes sure the checks can fail: deliberately broken optimizers must be
+caught by the check meant for them.
+"""
+
+import inspect
+
+import numpy as np
+import pytest
+
+from skhpo import optimizers
+from skhpo.optimizers import BaseOptimizer, RandomOptimizer
+from skhpo.space import Candidate
+from skhpo.testing import check_optimizer, optimizer_checks, parametrize_optimizer_checks
+
+
+def _exported_optimizers() -> list[type]:
+    found = []
+    for name in optimizers.__all__:
+        obj = getattr(optimizers, name)
+        if isinstance(obj, type) and issubclass(obj, BaseOptimizer) and not inspect.isabstract(obj):
+            found.append(obj)
+    return found
+
+
+def _factory(cls):
+    def factory(space, random_state):
+        return cls(space, random_state=random_state)
+
+    factory.__name__ = cls.__name__
+    return factory
+
+
+OPTIMIZERS = _exported_optimizers()
+
+
+def test_discovery_finds_the_exported_optimizers():
+    names = [cls.__name__ for cls in OPTIMIZERS]
+    assert "RandomOptimizer" in names
+    assert "BaseOptimizer" not in names
+
+
+@parametrize_optimizer_checks({cls.__name__: _factory(cls) for cls in OPTIMIZERS})
+def test_optimizer_conformance(check):
+    check()
+
+
+def test_suite_lists_every_check_once():
+    names = [name for name, _ in optimizer_checks(_factory(RandomOptimizer))]
+    assert len(names) == len(set(names))
+    assert {
+        "check_bounds",
+        "check_conditional_parameters",
+        "check_determinism",
+        "check_finite_space_exhausted",
+        "check_batches_and_pending",
+        "check_non_finite_scores",
+        "check_all_failed",
+        "check_tell_encoded",
+        "check_bad_arguments",
+    } <= set(names)
+
+
+def test_parametrize_accepts_a_list_of_factories():
+    mark = parametrize_optimizer_checks([_factory(RandomOptimizer), lambda s, r: RandomOptimizer(s, random_state=r)])
+    ids = mark.kwargs["ids"]
+    assert ids[0] == "RandomOptimizer-check_bounds"
+    # A lambda is named after the class of the optimizer it builds.
+    assert len(ids) == 2 * len(list(optimizer_checks(_factory(RandomOptimizer))))
+    assert all(i.startswith("RandomOptimizer-") for i in ids)
+
+
+# --------------------------------------------------------------------------
+# The checks can fail
+# --------------------------------------------------------------------------
+class _GlobalRandom(BaseOptimizer):
+    """Draws from numpy's global generator in the model phase."""
+
+    def _propose(self, n, pending):
+        return np.random.random((n, self.space.n_columns))
+
+
+class _OutOfBounds(RandomOptimizer):
+    """Returns a value above the upper bound of the first Real dimension."""
+
+    def ask(self, n=1):
+        out = []
+        for c in super().ask(n):
+            params = dict(c.params)
+            for name, dim in self.space.subspaces[c.subspace].items():
+                if type(dim).__name__ == "Real":
+                    params[name] = dim.high + 1.0
+                    break
+            out.append(Candidate(c.subspace, c.vector, params))
+        return out
+
+
+class _RepeatsItself(RandomOptimizer):
+    """Ignores pending and seen candidates: the same draws on every ask."""
+
+    def ask(self, n=1):
+        if not isinstance(n, int) or n < 1:
+            raise ValueError("bad n")
+        return self.space.to_candidates(self.space.sample(n, np.random.default_rng(0)))
+
+
+class _RejectsNaN(RandomOptimizer):
+    def tell(self, candidates, scores):
+        if not np.all(np.isfinite(scores)):
+            raise ValueError("scores must be finite")
+        super().tell(candidates, scores)
+
+
+class _AcceptsZero(RandomOptimizer):
+    def ask(self, n=1):
+        if n == 0:
+            return []
+        return super().ask(n)
+
+
+class _FillsInactive(RandomOptimizer):
+    """Puts 0.5 instead of NaN in the inactive columns."""
+
+    def ask(self, n=1):
+        return [
+            Candidate(c.subspace, np.nan_to_num(c.vector, nan=0.5), c.params) for c in super().ask(n)
+        ]
+
+
+class _DropsParams(RandomOptimizer):
+    """Leaves out the last parameter of each candidate."""
+
+    def ask(self, n=1):
+        return [Candidate(c.subspace, c.vector, dict(list(c.params.items())[:-1])) for c in super().ask(n)]
+
+
+class _SharesEstimators(RandomOptimizer):
+    """Hands out the estimator objects of the space itself."""
+
+    def ask(self, n=1):
+        out = []
+        for c in super().ask(n):
+            params = dict(c.params)
+            for name, dim in self.space.subspaces[c.subspace].items():
+                if hasattr(dim, "choices") and hasattr(params[name], "get_params"):
+                    params[name] = dim.choices[dim.index(params[name])]
+            out.append(Candidate(c.subspace, c.vector, params))
+        return out
+
+
+class _CrashesAfterFailures(RandomOptimizer):
+    def _on_tell(self, X, scores):
+        if self.n_observations > 5 and not np.isfinite(self.y_).any():
+            raise RuntimeError("no finite score to model")
+
+
+@pytest.mark.parametrize(
+    "cls, check_name, match",
+    [
+        (_GlobalRandom, "check_determinism", r"random_state=0 gave different candidates"),
+        (_OutOfBounds, "check_bounds", r"real=4\.0 is outside Real\(-2\.0, 3\.0"),
+        (_RepeatsItself, "check_batches_and_pending", r"proposed twice"),
+        (_RepeatsItself, "check_finite_space_exhausted", r"proposed twice"),
+        (_RepeatsItself, "check_bounds", r"proposed twice"),
+        (_RejectsNaN, "check_non_finite_scores", r"tell\(\.\.\.\) raised ValueError\('scores must be finite'\)"),
+        (_RejectsNaN, "check_all_failed", r"raised ValueError"),
+        (_AcceptsZero, "check_bad_arguments", r"ask\(0\) did not raise ValueError"),
+        (_FillsInactive, "check_conditional_parameters", r"has NaN on columns \[.*\], expected exactly the inactive columns"),
+        (_DropsParams, "check_bounds", r"has parameters \[.*\], expected exactly"),
+        (_SharesEstimators, "check_bounds", r"is the estimator object of the space, not a clone"),
+        (_CrashesAfterFailures, "check_all_failed", r"raised RuntimeError\('no finite score to model'\)"),
+    ],
+)
+def test_checks_catch_broken_optimizers(cls, check_name, match):
+    checks = dict(optimizer_checks(_factory(cls)))
+    with pytest.raises(AssertionError, match=match):
+        checks[check_name]()
+
+
+def test_check_optimizer_names_the_failing_check():
+    with pytest.raises(AssertionError, match=r"check_bad_arguments failed for _AcceptsZero: ask\(0\)"):
+        check_optimizer(_factory(_AcceptsZero))
+    check_optimizer(_factory(RandomOptimizer))

@@ -265,6 +265,8 @@ class SearchSpace:
             self._subspace_cols.append(np.arange(start, len(dims)))
         self.dims = dims
         self.names = names
+        # Continuous columns of each sub-space (their canonical form is computed).
+        self._real_cols = [[j for j in cols if dims[j].kind == "real"] for cols in self._subspace_cols]
         self.column_subspace = np.array(col_sub, dtype=int)
         self.n_columns = len(dims)
         self.active = np.zeros((self.n_subspaces, self.n_columns), dtype=bool)
@@ -417,16 +419,15 @@ class SearchSpace:
         return np.array(rows).reshape(-1, self.n_columns)
 
     def key(self, x: np.ndarray) -> tuple:
-        """Hashable identity of one vector: the key of ``to_candidate(x)``.
+        """Hashable identity of one snapped vector (see :meth:`snap`).
 
-        Cheaper than decoding (no estimator is cloned); see
-        :attr:`Candidate.key`.
+        Equal to the key of ``to_candidate(x)`` (see :attr:`Candidate.key`),
+        but cheaper: nothing is decoded except the continuous columns.
         """
-        x = self.snap(np.asarray(x, dtype=float)[None, :])[0]
-        s = int(self.subspace_of(x[None, :])[0])
-        for j in self._subspace_cols[s]:
-            if self.dims[j].kind == "real":
-                x[j] = _canonical(self.dims[j], x[j])[1]
+        x = np.array(x, dtype=float)
+        s = int(self.subspace_of(x[None, :])[0]) if self.root is not None else 0
+        for j in self._real_cols[s]:
+            x[j] = _canonical(self.dims[j], x[j])[1]
         return (s,) + tuple(np.where(np.isnan(x), -1.0, x).tolist())
 
     # ------------------------------------------------------------ candidates

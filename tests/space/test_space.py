@@ -255,9 +255,9 @@ def test_snap_is_idempotent_on_spaces():
 def test_key_identifies_values():
     space = cash_space()
     rng = np.random.default_rng(4)
-    for x in rng.random((100, space.n_columns)):
+    for x in space.snap(rng.random((100, space.n_columns))):
         c = space.to_candidate(x)
-        # The key of a raw vector is the key of its candidate ...
+        # The key of a snapped vector is the key of its candidate ...
         assert space.key(x) == c.key
         # ... and candidate vectors are stable under re-decoding.
         assert space.key(c.vector) == c.key

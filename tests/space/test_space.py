@@ -238,9 +238,9 @@ def test_cash_space_layout_and_conditional_columns():
         assert not c.vector.flags.writeable
 
 
-def test_snap_is_idempotent_on_spaces():
+def test_snap_is_idempotent_on_spaces(global_random_seed):
     space = cash_space()
-    rng = np.random.default_rng(1)
+    rng = np.random.default_rng(global_random_seed)
     X = rng.normal(0.5, 0.6, size=(200, space.n_columns))  # outside [0, 1] too
     X[rng.random(X.shape) < 0.2] = np.nan
     S = space.snap(X)
@@ -252,9 +252,9 @@ def test_snap_is_idempotent_on_spaces():
         space.snap(np.zeros((2, 4)))
 
 
-def test_key_identifies_values():
+def test_key_identifies_values(global_random_seed):
     space = cash_space()
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(global_random_seed)
     for x in space.snap(rng.random((100, space.n_columns))):
         c = space.to_candidate(x)
         # The key of a snapped vector is the key of its candidate ...
@@ -273,12 +273,12 @@ def test_key_identifies_values():
     assert e.key != a.key and e.subspace == 2
 
 
-def test_encode_keeps_exact_values_and_matches_sampled_keys():
+def test_encode_keeps_exact_values_and_matches_sampled_keys(global_random_seed):
     space = SearchSpace({"C": (0.1, 10.0, "log-uniform"), "gamma": (-3.3, 7.1), "d": (1, 9)})
     c = space.encode({"C": 1.1, "gamma": 0.3, "d": 4.0})
     assert c.params == {"C": 1.1, "gamma": 0.3, "d": 4}
     assert isinstance(c.params["d"], int)
-    for cand in space.to_candidates(space.sample(300, np.random.default_rng(0))):
+    for cand in space.to_candidates(space.sample(300, np.random.default_rng(global_random_seed))):
         again = space.encode(cand.params)
         assert again.key == cand.key
         assert again.params == cand.params
@@ -434,9 +434,9 @@ def test_sample_draws_subspaces_uniformly():
 # --------------------------------------------------------------------------
 # JSON
 # --------------------------------------------------------------------------
-def test_json_round_trip_of_cash_candidates():
+def test_json_round_trip_of_cash_candidates(global_random_seed):
     space = cash_space()
-    for c in space.to_candidates(space.sample(40, np.random.default_rng(9))):
+    for c in space.to_candidates(space.sample(40, np.random.default_rng(global_random_seed))):
         text = json.dumps(space.to_json(c))
         back = space.from_json(json.loads(text))
         assert back.key == c.key

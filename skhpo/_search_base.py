@@ -60,8 +60,8 @@ def _search_stack() -> list:
 class _FailureLog:
     """What the relaxed check saw during one search (one per running search)."""
 
-    def __init__(self, n_splits: int) -> None:
-        self.n_splits = n_splits
+    def __init__(self) -> None:
+        self.batch_size = 1  # candidates in the batch being evaluated (set by the driver)
         self.n_candidates = 0  # candidates evaluated so far (in cv_results_ order)
         self.failed: set[int] = set()  # indices of candidates with a failed fold
         self.n_fits = 0
@@ -90,15 +90,16 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
     if log is None:
         return _original_check(results, error_score)
     errors = [r.get("fit_error") for r in results]
+    n_splits = max(1, len(results) // max(log.batch_size, 1))
     for i, err in enumerate(errors):
         if err is not None:
-            log.failed.add(log.n_candidates + i // log.n_splits)
+            log.failed.add(log.n_candidates + i // n_splits)
             if log.first_error is None:
                 log.first_error = err
     n_failed = sum(e is not None for e in errors)
     log.n_fits += len(results)
     log.n_failed_fits += n_failed
-    log.n_candidates += len(results) // max(log.n_splits, 1)
+    log.n_candidates += len(results) // n_splits
     if n_failed == 0:
         return None
     if n_failed < len(results):
@@ -289,7 +290,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 task_name="search", max_subtasks=n_batches_max, sequential_subtasks=True
             ).call_on_fit_task_begin(estimator=self)
 
-        log = _FailureLog(self.n_splits_)
+        log = _FailureLog()
         stack = _search_stack()
         stack.append((self, log))
         start = time.perf_counter()
@@ -314,6 +315,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                     ).call_on_fit_task_begin(estimator=self)
                     kwargs["callback_ctx"] = batch_ctx
                 first = len(results.get("params", ()))
+                log.batch_size = len(params)
                 try:
                     with warnings.catch_warnings():
                         # sklearn re-warns about every earlier non-finite score

@@ -257,8 +257,15 @@ class Integer(Dimension):
         return int(min(self.high, max(self.low, math.floor(v + 0.5))))
 
     def snap(self, u: np.ndarray) -> np.ndarray:
-        u = np.asarray(u, dtype=float)
-        return np.array([self.to_unit(self.from_unit(x)) for x in u.ravel()]).reshape(u.shape)
+        # Vectorised to_unit(from_unit(u)): the middle of each value's cell.
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        w = self._a + u * (self._b - self._a)
+        v = np.clip(np.floor((np.exp(w) if self._log else w) + 0.5), self.low, self.high)
+        if self._log:
+            mid = 0.5 * (np.log(v - 0.5) + np.log(v + 0.5))
+        else:
+            mid = v
+        return np.clip((mid - self._a) / (self._b - self._a), 0.0, 1.0)
 
     @property
     def size(self) -> float:
@@ -496,7 +503,9 @@ class Distribution(Dimension):
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
         if not self._discrete:
             return u
-        return np.array([self.to_unit(self.from_unit(x)) for x in u.ravel()]).reshape(u.shape)
+        # Vectorised to_unit(from_unit(u)) for discrete distributions.
+        v = np.floor(self.distribution.ppf(np.clip(u, _PPF_EPS, 1.0 - _PPF_EPS)))
+        return 0.5 * (self.distribution.cdf(v - 1) + self.distribution.cdf(v))
 
     @property
     def size(self) -> float:

@@ -109,6 +109,25 @@ class BaseOptimizer(ABC):
         Their scores as told (non-finite for failures).
     subspace_ : ndarray of shape (n_observations,)
         Sub-space index of each observation.
+
+    Examples
+    --------
+    A new optimizer only implements ``_propose``; here, a (poor) rule that
+    perturbs the best candidate so far:
+
+    >>> import numpy as np
+    >>> from skhpo.optimizers import BaseOptimizer
+    >>> class Perturb(BaseOptimizer):
+    ...     def _propose(self, n, pending):
+    ...         best = self.X_[np.argmax(self.y_imputed_)]
+    ...         noise = 0.05 * self.rng.standard_normal((n, len(best)))
+    ...         return np.nan_to_num(best) + noise
+    >>> opt = Perturb({"x": (-2.0, 2.0)}, n_initial_points=4, random_state=0)
+    >>> for _ in range(12):
+    ...     (cand,) = opt.ask()
+    ...     opt.tell([cand], [-cand.params["x"] ** 2])
+    >>> bool(abs(opt.X_[np.argmax(opt.y_)][0] - 0.5) < 0.1)   # x = 0 is the unit midpoint
+    True
     """
 
     #: Initial-design size when ``n_initial_points=None``.

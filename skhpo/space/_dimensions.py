@@ -57,6 +57,15 @@ class Dimension(ABC):
         How optimizers should treat the encoded coordinate.
     name : str or None
         The parameter name, set when the dimension joins a search space.
+
+    Examples
+    --------
+    >>> from skhpo.space import Dimension, Integer
+    >>> dim = Integer(1, 4)
+    >>> isinstance(dim, Dimension), dim.kind, dim.size
+    (True, 'int', 4)
+    >>> [dim.from_unit(u) for u in dim.snap([0.0, 0.3, 0.99])]
+    [1, 2, 4]
     """
 
     kind: str = ""

@@ -340,3 +340,17 @@ def test_small_finite_space_is_exhausted_without_repeats():
         keys.extend(c.key for c in cands)
         opt.tell(cands, [float(len(keys))] * len(cands))
     assert len(keys) == len(set(keys)) == 6
+
+
+def test_default_initial_design_scales_with_dimension():
+    assert GPOptimizer({"x": (0.0, 1.0)}).n_initial_points_ == 5
+    assert GPOptimizer({f"x{i}": (0.0, 1.0) for i in range(6)}).n_initial_points_ == 7
+    assert GPOptimizer({f"x{i}": (0.0, 1.0) for i in range(12)}).n_initial_points_ == 10
+    assert GPOptimizer(CASH_SPACE).n_initial_points_ == 8  # 7 columns incl. the root
+    assert GPOptimizer({"x": (0.0, 1.0)}, n_initial_points=3).n_initial_points_ == 3
+    # The model takes over right after the design.
+    opt = GPOptimizer({"x": (0.0, 1.0)}, random_state=0)
+    for _ in range(6):
+        [c] = opt.ask()
+        opt.tell([c], [c.params["x"]])
+    assert opt.model_ is not None and opt.model_.X_train_.shape[0] == 5

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["matern52", "matern52_g", "scaled_sqdist"]
+__all__ = ["matern52", "matern52_and_g", "matern52_g", "scaled_sqdist"]
 
 _SQRT5 = np.sqrt(5.0)
 
@@ -116,3 +116,32 @@ def matern52_g(r2: np.ndarray, variance: float) -> np.ndarray:
     """
     sr = _SQRT5 * np.sqrt(r2)
     return variance * (5.0 / 3.0) * (1.0 + sr) * np.exp(-sr)
+
+
+def matern52_and_g(r2: np.ndarray, variance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Kernel values and the derivative factor ``g``, sharing one exponential.
+
+    Parameters
+    ----------
+    r2 : ndarray
+        Squared scaled distances.
+    variance : float
+
+    Returns
+    -------
+    k, g : ndarray of the shape of ``r2``
+        As :func:`matern52` and :func:`matern52_g`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhpo.optimizers._gp._kernel import matern52_and_g
+    >>> k, g = matern52_and_g(np.array([0.0, 1.0]), 2.0)
+    >>> k.round(6).tolist(), g.round(6).tolist()
+    ([2.0, 1.047988], [3.333333, 1.152881])
+    """
+    sr = _SQRT5 * np.sqrt(r2)
+    e = variance * np.exp(-sr)
+    g = (5.0 / 3.0) * (1.0 + sr) * e
+    k = (1.0 + sr) * e + (5.0 / 3.0) * r2 * e
+    return k, g

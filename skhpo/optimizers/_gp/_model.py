@@ -34,7 +34,7 @@ from scipy.linalg import cho_solve, solve_triangular
 from scipy.linalg.lapack import dpotrf, dpotri
 from scipy.optimize import minimize
 
-from ._kernel import matern52, matern52_g, scaled_sqdist
+from ._kernel import matern52, matern52_and_g, matern52_g, scaled_sqdist
 
 __all__ = ["GaussianProcess"]
 
@@ -71,6 +71,9 @@ class GaussianProcess:
         Mean and standard deviation of a normal prior on ``log noise``.
     maxiter : int, default=100
         Iteration cap of each L-BFGS-B run.
+    ftol : float, default=1e-6
+        Relative-decrease stopping tolerance of L-BFGS-B; the acquisition
+        does not need the hyperparameters more precisely.
 
     Attributes
     ----------
@@ -102,6 +105,7 @@ class GaussianProcess:
         noise_bounds: tuple[float, float] = (1e-6, 1.0),
         noise_prior: tuple[float, float] = (math.log(1e-3), 3.0),
         maxiter: int = 100,
+        ftol: float = 1e-6,
     ) -> None:
         self.lengthscale_bounds = lengthscale_bounds
         self.lengthscale_prior = lengthscale_prior
@@ -109,6 +113,7 @@ class GaussianProcess:
         self.noise_bounds = noise_bounds
         self.noise_prior = noise_prior
         self.maxiter = maxiter
+        self.ftol = ftol
 
     # --------------------------------------------------------------- setup
     def default_theta(self, d: int) -> np.ndarray:
@@ -122,7 +127,8 @@ class GaussianProcess:
         -------
         ndarray of shape (d + 2,)
         """
-        lo, hi = self._bounds(d)[:, 0], self._bounds(d)[:, 1]
+        b = self._bounds(d)
+        lo, hi = b[:, 0], b[:, 1]
         theta = np.concatenate([np.full(d, self.lengthscale_prior[0]), [0.0], [self.noise_prior[0]]])
         return np.clip(theta, lo, hi)
 
@@ -177,7 +183,7 @@ class GaussianProcess:
         s2 = math.exp(theta[d])
         sn2 = math.exp(theta[d + 1])
         r2 = scaled_sqdist(X, X, ell)  # (n, n)
-        Kf = matern52(r2, s2)  # (n, n)
+        Kf, G = matern52_and_g(r2, s2)  # (n, n) each
         K = Kf.copy()
         K.flat[:: n + 1] += sn2 + _JITTER
         L = _cholesky(K)
@@ -190,7 +196,7 @@ class GaussianProcess:
         Kinv, info = dpotri(L, lower=1)  # lower triangle of K^-1
         Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T  # (n, n)
         W = np.outer(alpha, alpha) - Kinv  # (n, n)
-        WG = W * matern52_g(r2, s2)  # (n, n)
+        WG = W * G  # (n, n)
         Xs = X / ell  # (n, d)
         rs = WG.sum(1)  # (n,)
         grad_ell = (rs @ (Xs * Xs)) - (Xs * (WG @ Xs)).sum(0)  # (d,)
@@ -280,7 +286,7 @@ class GaussianProcess:
                 try:
                     res = minimize(
                         objective, t0, jac=True, method="L-BFGS-B", bounds=bounds,
-                        options={"maxiter": self.maxiter},
+                        options={"maxiter": self.maxiter, "ftol": self.ftol},
                     )
                 except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - defensive
                     continue

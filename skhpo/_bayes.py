@@ -38,7 +38,8 @@ class BayesSearchCV(_BaseSkhpoSearchCV):
         score (constant liar) or with the model's mean (kriging believer).
 
     xi : float, default=0.0
-        Minimum improvement for EI and PI, in units of the normalised score.
+        Minimum improvement for EI and PI, in the units of the score (e.g.
+        ``0.001`` accuracy).
 
     kappa : float, default=1.96
         Exploration weight of LCB.

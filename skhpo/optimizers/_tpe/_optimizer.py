@@ -139,21 +139,25 @@ class TPEOptimizer(BaseOptimizer):
     * **kernels**: Gaussian kernels truncated to the bounds of each
       parameter in the unit encoding (so log-uniform parameters get
       log-space kernels); on integer parameters the probability of a value
-      is the kernel mass over its cell; on categorical parameters an
-      Aitchison-Aitken kernel with mass 0.8 on the observed choice and 0.2
-      spread over the others; a prior component, uniform over the space,
-      keeps every density positive and every value reachable;
-    * **bandwidths**: see ``multivariate``; all are floored at
-      ``1 / min(100, m + 2)`` for ``m`` observations when
-      ``consider_magic_clip`` (else at 0.001), and on integer parameters at
-      half the width of the observed value's cell;
+      is the kernel mass over its cell; on categorical parameters with ``k``
+      choices an Aitchison-Aitken kernel with mass ``1 - eps`` on the
+      observed choice and ``eps = (k - 1) / (m + k)`` spread over the others
+      (``m`` observations in the group: a small good group is smoothed
+      more, a large bad group less); a prior component, uniform over the
+      space, keeps every density positive and every value reachable;
+    * **bandwidths**: per observation and parameter, the larger distance to
+      its neighbours among the observations (Bergstra et al., 2011), floored
+      at ``1 / min(100, m + 2)`` when ``consider_magic_clip`` (else at
+      0.001) and, on integer parameters, at half the width of the observed
+      value's cell;
     * **tree structure**: with several sub-spaces (model families), the
       sub-space is chosen first, by TPE on the root categorical over all
       observations; the parameters are then chosen by TPE on the
-      observations of that sub-space only (split among them), jointly when
+      observations of that sub-space only, with the good group of the
+      global split (restricted to the sub-space), jointly when
       ``multivariate``. So the budget flows to the families doing well while
       each family's parameters are modelled on its own data; a family with
-      no good observation is sampled from its prior.
+      no good observation is sampled from its prior component.
     * **batches**: constant liar. Pending candidates (asked, not told) and
       the earlier picks of a batch join the bad group as fantasies, which
       spreads a batch out; a candidate already asked is never proposed.
@@ -178,11 +182,13 @@ class TPEOptimizer(BaseOptimizer):
         to an int in ``[0, n]``. At least one observation is good.
     multivariate : bool, default=True
         True: one product kernel per observation over all the parameters of
-        the sub-space, with per-parameter bandwidths from the distances to
-        the neighbouring observations (Falkner et al., 2018; Watanabe,
-        2023). False: independent one-dimensional estimators per parameter
-        (the original TPE). The default was chosen by benchmark: see the
-        notes below.
+        the sub-space, so the densities keep the dependencies between
+        parameters (Falkner et al., 2018; Watanabe, 2023). False:
+        independent one-dimensional estimators per parameter (the original
+        TPE). True is the default because it found better optima on the
+        continuous and mixed benchmarks (see Notes); independent estimators
+        did slightly better only where the effects were additive over many
+        categorical parameters.
     prior_weight : float, default=1.0
         Weight of the prior component against 1 per observation; larger
         values explore more. Must be positive.
@@ -200,11 +206,21 @@ class TPEOptimizer(BaseOptimizer):
 
     Notes
     -----
-    Defaults (``multivariate=True``, ``gamma="linear"``,
-    ``prior_weight=1.0``, 10 initial points, 24 candidates) were chosen on
-    synthetic mixed-type benchmarks (Branin, Hartmann-6, a 10-D function with
-    categorical effects and a 3-family CASH function) against random search
-    and Optuna's TPE.
+    The defaults were chosen on synthetic benchmarks (Branin, Hartmann-6, a
+    10-D mixed function with categorical effects and interactions, an 8
+    categorical + 2 real function, and a 4-family CASH function), 50 seeds,
+    best score after 40 and 80 evaluations, against random search and
+    Optuna's TPE (both modes). Mean rank among these six methods after 40 /
+    80 evaluations (lower is better): this class with the defaults 2.8 / 2.7,
+    ``multivariate=False`` 3.1 / 3.0, Optuna multivariate 3.1 / 2.9, Optuna
+    univariate 3.8 / 3.8, random 5.2 / 5.7. Among the alternatives tried,
+    ``gamma="sqrt"``, Scott's-rule bandwidths, no magic clip, a fixed
+    categorical ``eps = 0.2`` and 20 initial points did worse;
+    ``gamma=0.15``, ``prior_weight`` 0.5 or 2, 5 initial points and 64
+    candidates were within noise of the defaults.
+
+    Like every TPE, the choice of model family is greedy: a family whose
+    optimum is narrow can lose the budget to one that is good on average.
 
     References
     ----------
@@ -234,8 +250,8 @@ class TPEOptimizer(BaseOptimizer):
     _default_n_initial_points = 10
     # Internal knobs, fixed by benchmark (kept as attributes for experiments).
     _bandwidth_rule = "neighbor"
-    _cat_eps = 0.2
-    _split_per_subspace = True
+    _cat_eps = None
+    _split_per_subspace = False
 
     def __init__(
         self,

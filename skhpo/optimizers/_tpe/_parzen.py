@@ -217,10 +217,14 @@ class ParzenEstimator:
     magic_clip : bool, default=True
         Floor the bandwidths at :func:`magic_clip_floor` ``(m)`` (and
         always at :data:`MIN_BANDWIDTH`).
-    cat_eps : float, default=0.2
-        Mass the categorical kernel spreads over the choices other than the
-        observed one, capped at ``(k - 1) / k`` (where the kernel becomes
-        uniform).
+    cat_eps : float or None, default=None
+        Mass ``eps`` the categorical kernel spreads over the choices other
+        than the observed one. None: ``eps = (k - 1) / (m + k)`` for ``k``
+        choices and ``m`` observations, i.e. an Aitchison-Aitken kernel
+        whose smoothing ``lambda = k / (m + k)`` (1 = uniform) shrinks like
+        ``1 / m``, the rate of the magic-clip floor of the numeric kernels:
+        a good group of a few observations stays broad, a large bad group is
+        sharp. A float is used as is, capped at ``(k - 1) / k``.
 
     Attributes
     ----------
@@ -245,8 +249,10 @@ class ParzenEstimator:
     >>> lp = pe.log_pdf(np.array([[0.25], [0.9]]), None, None, np.array([[0], [2]]))
     >>> bool(lp[0] > lp[1])
     True
-    >>> pe.P.round(3).tolist()  # (2 * 0.8 + 1/3) / 3, (2 * 0.1 + 1/3) / 3, ...
-    [[0.644, 0.178, 0.178]]
+    >>> float(pe.eps[0])  # (k - 1) / (m + k) with k = 3 choices, m = 2
+    0.4
+    >>> pe.P.round(4).tolist()  # (2 * 0.6 + 1/3) / 3, (2 * 0.2 + 1/3) / 3, ...
+    [[0.5111, 0.2444, 0.2444]]
     """
 
     def __init__(
@@ -261,7 +267,7 @@ class ParzenEstimator:
         multivariate: bool = False,
         bandwidth: str = "neighbor",
         magic_clip: bool = True,
-        cat_eps: float = 0.2,
+        cat_eps: float | None = None,
     ) -> None:
         U = np.asarray(U, dtype=float)
         C = np.asarray(C, dtype=np.intp)
@@ -319,7 +325,10 @@ class ParzenEstimator:
         k = np.asarray(n_choices, dtype=np.intp).reshape(-1)
         self.k = k
         if self.n_cat:
-            eps = np.minimum(float(cat_eps), (k - 1) / k)  # (n_cat,)
+            if cat_eps is None:
+                eps = (k - 1) / (m + k)  # (n_cat,)
+            else:
+                eps = np.minimum(float(cat_eps), (k - 1) / k)
             self.eps = eps
             self.C = C
             log_match = np.log1p(-eps)

@@ -15,6 +15,7 @@ from skhpo.optimizers._tpe._parzen import (
     ParzenEstimator,
     bandwidth_neighbor,
     bandwidth_scott,
+    int_cells,
     magic_clip_floor,
 )
 from skhpo.optimizers._tpe._split import n_good, split_good
@@ -129,6 +130,20 @@ def test_integer_kernel_probabilities_sum_to_one(multivariate, dim):
     p = np.exp(pe.log_pdf(centers[:, None], edges[:-1, None], edges[1:, None], None))
     assert p.sum() == pytest.approx(1.0, abs=1e-12)
     assert p[0] == p.max()  # two of four observations sit in the first cell
+
+
+def test_block_cells_match_int_cells():
+    space = SearchSpace({"a": Integer(1, 9), "b": Integer(2, 300, prior="log-uniform"), "x": Real(0, 1)})
+    block = _Block(space, space.subspace_columns(0))
+    U = np.random.default_rng(0).random((40, 3))
+    U, lo, hi, cells = block.finish(U)
+    for mine, ref in zip(cells, int_cells(lo, hi)):
+        for a, b in zip(mine, ref):
+            np.testing.assert_array_equal(a, b)
+    # Snapped coordinates are the canonical cell centres of the space.
+    X = block.to_vectors(U, np.empty((40, 0), dtype=int), np.full((40, 3), np.nan))
+    np.testing.assert_array_equal(X[:, 2], U[:, 0])  # block order: real, then integer columns
+    np.testing.assert_array_equal(space.snap(X), X)
 
 
 def test_categorical_kernel_hand_checked():

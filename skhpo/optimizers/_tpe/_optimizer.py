@@ -77,20 +77,35 @@ class _Block:
         C = np.minimum((X[:, self.cat_cols] * self.k).astype(np.intp), self.k - 1)  # (m, n_cat)
         return U, floor, C
 
-    def finish(self, U: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Snap sampled numeric coordinates; return (U, cell lo, cell hi)."""
+    def finish(self, U: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+        """Snap sampled numeric coordinates.
+
+        Returns the snapped ``U``, the cell edges ``lo`` and ``hi``
+        (c, n_int) and the distinct cells in the form of
+        :func:`~skhpo.optimizers._tpe._parzen.int_cells`, found by counting
+        instead of sorting.
+        """
         c = len(U)
         lo = np.empty((c, self.n_int))
         hi = np.empty((c, self.n_int))
+        cells = []
         for p in range(self.n_int):
             q = self.n_real + p
-            idx = _cell_index(self.edges[p], U[:, q])
+            edges = self.edges[p]
+            idx = _cell_index(edges, U[:, q])  # (c,)
             U[:, q] = self.centers[p][idx]
-            lo[:, p] = self.edges[p][idx]
-            hi[:, p] = self.edges[p][idx + 1]
+            lo[:, p] = edges[idx]
+            hi[:, p] = edges[idx + 1]
+            used = np.zeros(len(edges), dtype=bool)  # cells in use, by lower edge
+            used[idx] = True
+            cell_ids = np.flatnonzero(used)  # (n_cells,)
+            cell = (np.cumsum(used) - 1)[idx]  # (c,)
+            used[cell_ids + 1] = True  # edges in use
+            pos = np.cumsum(used) - 1
+            cells.append((edges[used], pos[cell_ids], pos[cell_ids + 1], cell))
         for q, dim in self.snap_dims:
             U[:, q] = dim.snap(U[:, q])
-        return U, lo, hi
+        return U, lo, hi, cells
 
     def to_vectors(self, U: np.ndarray, C: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Write canonical coordinates into the rows of ``out`` (c, n_columns)."""
@@ -378,8 +393,8 @@ class TPEOptimizer(BaseOptimizer):
         l = self._estimator(U[good], floor[good], C[good], block)
         g = self._estimator(U[~good], floor[~good], C[~good], block)
         Uc, Cc = l.sample(n_ei, rng)
-        Uc, lo, hi = block.finish(Uc)
-        score = l.log_pdf(Uc, lo, hi, Cc) - g.log_pdf(Uc, lo, hi, Cc)  # (n_ei,)
+        Uc, lo, hi, cells = block.finish(Uc)
+        score = l.log_pdf(Uc, lo, hi, Cc, cells) - g.log_pdf(Uc, lo, hi, Cc, cells)  # (n_ei,)
         block.to_vectors(Uc, Cc, out)
         seen = self._seen
         for i in np.argsort(-score, kind="stable"):

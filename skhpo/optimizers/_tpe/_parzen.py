@@ -53,6 +53,7 @@ __all__ = [
     "ParzenEstimator",
     "bandwidth_neighbor",
     "bandwidth_scott",
+    "int_cells",
     "magic_clip_floor",
 ]
 
@@ -61,6 +62,8 @@ MIN_BANDWIDTH = 1e-3
 MAX_BANDWIDTH = 1.0
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
+# Normal tails beyond this many standard deviations (< 1e-17) are taken as 0.
+_FAR_TAIL = 8.5
 
 
 def magic_clip_floor(n_observations: int) -> float:
@@ -176,14 +179,58 @@ def _tails(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Cell masses are differences of these tails, computed without
     cancellation far in either tail.
     """
-    t = np.abs(z)
-    t *= _INV_SQRT2
-    return 0.5 * erfc(t), z > 0
+    a = np.abs(z)
+    near = a < _FAR_TAIL
+    n_near = np.count_nonzero(near)
+    if n_near > a.size // 2:
+        a *= _INV_SQRT2
+        t = erfc(a)
+        t *= 0.5
+    else:  # mostly far tails (narrow kernels): evaluate erfc where it is not ~0
+        t = np.zeros_like(a)
+        t[near] = 0.5 * erfc(a[near] * _INV_SQRT2)
+    return t, z > 0
 
 
 def _cell_mass(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> np.ndarray:
     """Normal mass of ``[a, b]`` (``a < b``) from the tails of ``a`` and ``b``."""
     return np.where(sb, np.where(sa, ta - tb, 1.0 - ta - tb), tb - ta)
+
+
+def int_cells(lo: np.ndarray, hi: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """The distinct cells of points on integer columns, for :meth:`ParzenEstimator.log_pdf`.
+
+    Kernel masses are computed once per distinct cell edge; computing this
+    once lets the good and the bad estimator share it.
+
+    Parameters
+    ----------
+    lo, hi : ndarray of shape (c, n_int)
+        Edges of each point's cell on each integer column.
+
+    Returns
+    -------
+    list of tuple
+        Per column: the distinct edges ``(n_e,)``, the positions in them of
+        the lower and upper edge of each distinct cell ``(n_cells,)`` and the
+        distinct cell of each point ``(c,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhpo.optimizers._tpe._parzen import int_cells
+    >>> lo = np.array([[0.0], [0.5], [0.0]])
+    >>> (edges, ia, ib, cell), = int_cells(lo, lo + 0.5)
+    >>> edges.tolist(), ia.tolist(), ib.tolist(), cell.tolist()
+    ([0.0, 0.5, 1.0], [0, 1], [1, 2], [0, 1, 0])
+    """
+    out = []
+    for p in range(lo.shape[1]):
+        lo_u, first, cell = np.unique(lo[:, p], return_index=True, return_inverse=True)
+        n_u = len(lo_u)
+        edges, inv = np.unique(np.concatenate([lo_u, hi[first, p]]), return_inverse=True)
+        out.append((edges, inv[:n_u], inv[n_u:], cell.reshape(-1)))
+    return out
 
 
 class ParzenEstimator:
@@ -308,22 +355,25 @@ class ParzenEstimator:
             Z = _cell_mass(t0, s0, t1, s1)  # (n_num, m) kernel mass inside [0, 1]
             self.Z = Z
             r = self.n_real
-            # Real columns: density = coef * exp(-z^2 / 2); log of 1 / coef.
-            self._log_norm = np.log(sigma[:r]) + _LOG_SQRT_2PI + np.log(Z[:r])  # (r, m)
-            self._coef_real = self.w_obs * np.exp(-self._log_norm)  # (r, m)
-            self._coef_int = self.w_obs / Z[r:]  # (n_int, m)
-            if self.multivariate and r:
-                w = inv[:r] ** 2  # (r, m)
-                self._qw = w
-                self._qmw = mu[:r] * w
-                self._qc = (mu[:r] * self._qmw).sum(axis=0)  # (m,)
-                self._log_norm_sum = self._log_norm.sum(axis=0)  # (m,)
-            if self.multivariate and self.n_int:
-                self._log_z_int_sum = np.log(Z[r:]).sum(axis=0)  # (m,)
+            # Real columns: a truncated kernel's density is exp(-z^2 / 2 - log_norm).
+            log_norm = np.log(sigma[:r]) + _LOG_SQRT_2PI + np.log(Z[:r])  # (r, m)
+            if self.multivariate:
+                if r:
+                    w = inv[:r] * inv[:r]  # (r, m): sum_d z_d^2 is a quadratic form in x
+                    self._qw = w
+                    self._qmw = mu[:r] * w
+                    self._qc = (mu[:r] * self._qmw).sum(axis=0)  # (m,)
+                    self._log_norm_sum = log_norm.sum(axis=0)  # (m,)
+                if self.n_int:
+                    self._log_z_int_sum = np.log(Z[r:]).sum(axis=0)  # (m,)
+            else:
+                self._coef_real = self.w_obs * np.exp(-log_norm)  # (r, m)
+                self._coef_int = self.w_obs / Z[r:]  # (n_int, m)
 
         # -------------------------------------------- categorical kernels
         k = np.asarray(n_choices, dtype=np.intp).reshape(-1)
         self.k = k
+        self._P = None
         if self.n_cat:
             if cat_eps is None:
                 eps = (k - 1) / (m + k)  # (n_cat,)
@@ -331,27 +381,37 @@ class ParzenEstimator:
                 eps = np.minimum(float(cat_eps), (k - 1) / k)
             self.eps = eps
             self.C = C
-            log_match = np.log1p(-eps)
-            log_miss = np.log(eps / (k - 1))
-            kmax = int(k.max())
-            self.kmax = kmax
-            flat = (C + np.arange(self.n_cat) * kmax).ravel()  # (m * n_cat,)
+            self.kmax = int(k.max())
+            if self.multivariate:
+                # log kernel = sum_j log_miss_j + sum_j [match_j] (log_match_j - log_miss_j);
+                # the second sum is a product of one-hot encodings.
+                log_match = np.log1p(-eps)
+                log_miss = np.log(eps / (k - 1))
+                self._cat_base = float(log_miss.sum())
+                flat = (C + np.arange(self.n_cat) * self.kmax).ravel()  # (m * n_cat,)
+                onehot_T = np.zeros((self.n_cat * self.kmax, m))  # (n_cat * kmax, m)
+                onehot_T[flat, np.repeat(np.arange(m), self.n_cat)] = np.tile(log_match - log_miss, m)
+                self._cat_onehot_T = onehot_T
+            else:
+                P = self.P
+                valid = P > 0
+                self._log_P = np.log(np.where(valid, P, 1.0))
+                cum = np.cumsum(P, axis=1)
+                cum[np.arange(self.n_cat), k - 1] = 2.0  # guard against rounding at the top
+                self._cum_P = np.where(valid, cum, 2.0)
+
+    @property
+    def P(self) -> np.ndarray:
+        """Marginal probabilities of the categorical columns, shape (n_cat, max(n_choices))."""
+        if self._P is None:
+            k, eps, m = self.k, self.eps, self.m
+            kmax = self.kmax
+            flat = (self.C + np.arange(self.n_cat) * kmax).ravel()
             counts = np.bincount(flat, minlength=self.n_cat * kmax).reshape(self.n_cat, kmax)
             valid = np.arange(kmax)[None, :] < k[:, None]  # (n_cat, kmax)
             P = self.w_obs * ((1 - eps)[:, None] * counts + (eps / (k - 1))[:, None] * (m - counts))
-            P = np.where(valid, P + self.w_prior / k[:, None], 0.0)
-            self.P = P
-            self._log_P = np.log(np.where(valid, P, 1.0))
-            cum = np.cumsum(P, axis=1)
-            cum[np.arange(self.n_cat), k - 1] = 2.0  # guard against rounding at the top
-            self._cum_P = np.where(valid, cum, 2.0)
-            if self.multivariate:
-                # log kernel = sum_j log_miss_j + sum_j [match_j] * (log_match_j - log_miss_j),
-                # the second sum being a product of one-hot encodings.
-                self._cat_base = float(log_miss.sum())
-                onehot = np.zeros((m, self.n_cat * kmax))  # (m, n_cat * kmax)
-                onehot[np.repeat(np.arange(m), self.n_cat), flat] = np.tile(log_match - log_miss, m)
-                self._cat_onehot_T = np.ascontiguousarray(onehot.T)  # (n_cat * kmax, m)
+            self._P = np.where(valid, P + self.w_prior / k[:, None], 0.0)
+        return self._P
 
     # ----------------------------------------------------------- sampling
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -425,6 +485,7 @@ class ParzenEstimator:
         lo: np.ndarray | None,
         hi: np.ndarray | None,
         C: np.ndarray | None,
+        cells: list | None = None,
     ) -> np.ndarray:
         """Log-density (log-probability on integer and categorical columns).
 
@@ -437,6 +498,8 @@ class ParzenEstimator:
             Edges of the cell of each point on the integer columns.
         C : ndarray of shape (c, n_cat) or None
             Choice indices.
+        cells : list or None, default=None
+            :func:`int_cells` ``(lo, hi)``, if already computed.
 
         Returns
         -------
@@ -445,6 +508,8 @@ class ParzenEstimator:
             and to counting measure on the integer and categorical ones.
         """
         c = len(U) if U is not None and self.n_num else len(C)
+        if self.n_int and cells is None:
+            cells = int_cells(lo, hi)
         r = self.n_real
         m = self.m
         if not self.multivariate:
@@ -459,8 +524,8 @@ class ParzenEstimator:
                 dens += self.w_prior
                 out += np.log(dens).sum(axis=0)
             for p in range(self.n_int):
-                mass = self._int_mass(p, lo[:, p], hi[:, p])  # (c, m)
-                pm = mass @ self._coef_int[p] + self.w_prior * (hi[:, p] - lo[:, p])
+                mass, cell = self._int_mass(p, cells[p])  # (n_cells, m), (c,)
+                pm = (mass @ self._coef_int[p])[cell] + self.w_prior * (hi[:, p] - lo[:, p])
                 out += np.log(pm)
             if self.n_cat:
                 out += self._log_P[np.arange(self.n_cat)[None, :], C].sum(axis=1)
@@ -478,7 +543,8 @@ class ParzenEstimator:
         if self.n_int:
             with np.errstate(divide="ignore"):
                 for p in range(self.n_int):
-                    L += np.log(self._int_mass(p, lo[:, p], hi[:, p]))
+                    mass, cell = self._int_mass(p, cells[p])  # (n_cells, m), (c,)
+                    L += np.log(mass)[cell]
             L -= self._log_z_int_sum
             prior += np.log(hi - lo).sum(axis=1)
         if self.n_cat:
@@ -493,17 +559,15 @@ class ParzenEstimator:
             total += np.exp(L - top[:, None]).sum(axis=1)
         return top + np.log(total)
 
-    def _int_mass(self, p: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """Untruncated kernel mass of each point's cell on integer column ``p``.
+    def _int_mass(self, p: int, cells: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """Untruncated kernel masses of the distinct cells on integer column ``p``.
 
-        The normal tails are evaluated once per distinct cell edge (points
-        drawn from a good density share few cells). Returns shape (c, m).
+        Returns the masses, shape (n_cells, m), and the cell of each point,
+        shape (c,).
         """
         q = self.n_real + p
-        c = len(lo)
-        edges, inv = np.unique(np.concatenate([lo, hi]), return_inverse=True)  # (n_e,)
+        edges, ia, ib, cell = cells
         z = edges[:, None] - self.mu[q][None, :]  # (n_e, m)
         z *= self._inv[q][None, :]
         t, s = _tails(z)
-        ia, ib = inv[:c], inv[c:]
-        return _cell_mass(t[ia], s[ia], t[ib], s[ib])
+        return _cell_mass(t[ia], s[ia], t[ib], s[ib]), cell

@@ -338,6 +338,28 @@ def test_subspace_without_observations_is_sampled_from_its_prior():
     assert seen == {0, 1, 2}
 
 
+def test_exhausted_best_family_does_not_stall_the_search():
+    # The best family has a single point (like {"clf": [GaussianNB()]}): once it
+    # is asked, TPE must move on to modelling the other families rather than
+    # proposing it again (which would fall back to uniform random picks).
+    space = SearchSpace([
+        {"model": ["nb"]},
+        {"model": ["svm"], "C": Real(1e-3, 1e3, prior="log-uniform")},
+        {"model": ["tree"], "depth": Integer(1, 100)},
+    ])
+
+    def fn(p):
+        if p["model"] == "nb":
+            return 1.0
+        if p["model"] == "svm":
+            return 0.9 - 0.05 * abs(math.log10(p["C"]) - 1)
+        return 0.5
+
+    opt = _run(TPEOptimizer(space, random_state=0), fn, 50)
+    assert (opt.subspace_ == 0).sum() == 1
+    assert np.mean(opt.subspace_[-20:] == 1) > 0.8
+
+
 @BOTH
 def test_constant_liar_batches_have_no_duplicates(multivariate):
     opt = TPEOptimizer(_mixed_space(), multivariate=multivariate, random_state=0)
@@ -351,7 +373,25 @@ def test_constant_liar_batches_have_no_duplicates(multivariate):
         opt.tell(cands, [_mixed_score(c.params) for c in cands])
 
 
-def test_constant_liar_spreads_a_batch():
+@BOTH
+def test_constant_liar_spreads_a_batch(multivariate):
+    # Picks of one batch see the earlier picks as bad fantasies, so they are
+    # further apart than picks made independently from the same model.
+    def spread(P):
+        return np.mean([np.linalg.norm(P[i] - P[j]) for i in range(len(P)) for j in range(i)])
+
+    batch, indep = [], []
+    for seed in range(6):
+        space = SearchSpace({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)})
+        opt = _run(TPEOptimizer(space, multivariate=multivariate, random_state=seed),
+                   lambda p: -((p["x"] - 0.5) ** 2 + (p["y"] - 0.5) ** 2), 30)
+        none = np.empty((0, 2))
+        batch.append(spread(opt._propose(8, none)))
+        indep.append(spread(np.array([opt._propose(1, none)[0] for _ in range(8)])))
+    assert np.mean(batch) > 1.1 * np.mean(indep)
+
+
+def test_batch_picks_are_distinct_on_a_small_integer_space():
     # A 1-D integer space with a sharp optimum: without fantasies every pick of
     # the batch would want the same cell; with them the picks differ and a
     # pending point is never proposed again.

@@ -312,6 +312,9 @@ class TPEOptimizer(BaseOptimizer):
         self.consider_magic_clip = bool(consider_magic_clip)
         sp = self.space
         self._blocks = [_Block(sp, sp.subspace_columns(s)) for s in range(sp.n_subspaces)]
+        self._sub_cardinality = np.array(
+            [np.prod(sp.sizes[sp.subspace_columns(s)]) for s in range(sp.n_subspaces)]
+        )  # (n_subspaces,), inf for continuous sub-spaces
         self._root_vals = (
             (np.arange(sp.n_subspaces) + 0.5) / sp.n_subspaces if sp.root is not None else None
         )
@@ -375,7 +378,16 @@ class TPEOptimizer(BaseOptimizer):
                                      prior_weight=self.prior_weight, cat_eps=self._cat_eps)
             _, Cc = l_root.sample(n_ei, rng)
             score = l_root.log_pdf(None, None, None, Cc) - g_root.log_pdf(None, None, None, Cc)
-            s = int(Cc[int(np.argmax(score)), 0])
+            # Skip sub-spaces whose every point was asked (e.g. a single-point family).
+            free = np.bincount(sub, minlength=sp.n_subspaces) < self._sub_cardinality
+            order = np.argsort(-score, kind="stable")
+            ok = free[Cc[order, 0]]
+            if ok.any():
+                s = int(Cc[order[int(np.argmax(ok))], 0])
+            elif free.any():
+                s = int(rng.choice(np.flatnonzero(free)))
+            else:
+                s = int(Cc[order[0], 0])
             rows = sub == s
         block = self._blocks[s]
         Xs = X[rows]

@@ -403,6 +403,28 @@ def test_batch_picks_are_distinct_on_a_small_integer_space():
     assert len(set(ns)) == 6
 
 
+def test_model_proposals_avoid_asked_points_on_discrete_spaces():
+    # Near convergence on a discrete space the best candidates are often
+    # points already asked; TPE draws again rather than handing back a
+    # duplicate (which the base class would replace by a random point).
+    space = SearchSpace({"a": Integer(1, 10), "b": Integer(1, 10)})
+    opt = TPEOptimizer(space, random_state=0)
+    proposed = []
+    orig = opt._propose
+
+    def spy(n, pending):
+        out = orig(n, pending)
+        proposed.extend(space.key(x) in opt._seen for x in out)
+        return out
+
+    opt._propose = spy
+    while not opt.exhausted:
+        c = opt.ask(1)[0]
+        opt.tell([c], [-((c.params["a"] - 5) ** 2) - (c.params["b"] - 3) ** 2])
+    assert len(proposed) == 90
+    assert sum(proposed) <= 15
+
+
 def test_small_finite_space_is_exhausted_without_repeats():
     space = SearchSpace({"a": Integer(1, 4), "b": ["x", "y", "z"]})
     opt = TPEOptimizer(space, n_initial_points=3, random_state=0)

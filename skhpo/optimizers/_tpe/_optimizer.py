@@ -17,6 +17,8 @@ __all__ = ["TPEOptimizer"]
 # Integer columns with more values than this are modelled as continuous
 # (and snapped afterwards) instead of with per-cell kernel masses.
 _MAX_DISCRETE_CELLS = 10_000
+# Rounds of n_ei_candidates draws before giving up on finding an unasked point.
+_MAX_DRAWS = 4
 
 
 class _Block:
@@ -404,13 +406,17 @@ class TPEOptimizer(BaseOptimizer):
         U, floor, C = block.encode(Xs)
         l = self._estimator(U[good], floor[good], C[good], block)
         g = self._estimator(U[~good], floor[~good], C[~good], block)
-        Uc, Cc = l.sample(n_ei, rng)
-        Uc, lo, hi, cells = block.finish(Uc)
-        score = l.log_pdf(Uc, lo, hi, Cc, cells) - g.log_pdf(Uc, lo, hi, Cc, cells)  # (n_ei,)
-        block.to_vectors(Uc, Cc, out)
         seen = self._seen
-        for i in np.argsort(-score, kind="stable"):
-            key = sp.key(out[i])
-            if key not in seen and key not in keys:
-                return out[i]
+        # On discrete sub-spaces the best candidates may all have been asked
+        # already: draw again a few times before leaving it to the caller's
+        # random fill.
+        for _ in range(_MAX_DRAWS):
+            Uc, Cc = l.sample(n_ei, rng)
+            Uc, lo, hi, cells = block.finish(Uc)
+            score = l.log_pdf(Uc, lo, hi, Cc, cells) - g.log_pdf(Uc, lo, hi, Cc, cells)  # (n_ei,)
+            block.to_vectors(Uc, Cc, out)
+            for i in np.argsort(-score, kind="stable"):
+                key = sp.key(out[i])
+                if key not in seen and key not in keys:
+                    return out[i]
         return out[int(np.argmax(score))]

@@ -16,9 +16,9 @@ For each mode found in the CSVs:
 
 Ranks are computed within one (task, seed, budget) cell among the tools of
 the group that ran on that task (rank 1 is best; ties share the mean rank).
-The overall mean rank uses only the tasks on which every tool of the group
+The overall mean rank uses only the cells in which every tool of the group
 ran; a task where a tool is "n/a" is ranked among the others in the per-task
-columns and listed in the notes.
+columns (marked ``*``).
 """
 
 from __future__ import annotations
@@ -129,58 +129,57 @@ def _cell_ranks(df: pd.DataFrame, tools: list[str], column: str) -> pd.DataFrame
 
 
 def rank_tables(df: pd.DataFrame) -> list[str]:
-    """Mean ranks per comparison group and budget."""
+    """Mean ranks per comparison group and budget.
+
+    At each budget the group is the tools that have results at that budget.
+    The overall mean rank uses only *complete* cells, the (task, seed)
+    cells where every one of them ran; on a task where some tool never runs
+    ("n/a"), the per-task column ranks the tools that did (marked ``*``).
+    """
     out = []
     budgets = sorted(df["budget"].unique())
     tasks = list(df["task"].unique())
     for gname, tools in GROUPS.items():
-        present = [t for t in tools if t in set(df["tool"])]
-        if len(present) < 2:
+        if len([t for t in tools if t in set(df["tool"])]) < 2:
             continue
-        # tasks on which every tool of the group ran
-        full = [
-            t
-            for t in tasks
-            if all(df[(df["task"] == t) & (df["tool"] == tool)]["ok"].any() for tool in present)
-        ]
-        partial = [t for t in tasks if t not in full]
         out.append(f"#### {gname}\n")
         out.append(
-            f"Overall mean rank over the {len(full)} task(s) where all of "
-            f"{', '.join(present)} ran ({', '.join(full) or 'none'}); ± is the standard deviation "
-            "of the ranks over (task, seed) cells. Per-task columns: mean rank by best CV among the "
-            "tools that ran on that task."
+            "Overall mean rank by best CV (and by test score) over the complete (task, seed) cells, "
+            "those where every tool listed at that budget ran; ± is the standard deviation of the "
+            "ranks over those cells. Per-task columns: mean rank by best CV on that task "
+            "(`*`: some tool cannot run on that task and the others are ranked among themselves)."
         )
-        if partial:
-            out.append(
-                "Tasks where some tool did not run: "
-                + ", ".join(
-                    f"{t} ({', '.join(x for x in present if not df[(df['task'] == t) & (df['tool'] == x)]['ok'].any())} missing)"
-                    for t in partial
-                )
-                + "."
-            )
         out.append("")
         head = ["budget", "tool", "mean rank best CV", "mean rank test", "cells"] + tasks
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "---|" * len(head))
-        r_cv = _cell_ranks(df, present, "best_cv")
-        r_te = _cell_ranks(df, present, "test_score")
         for b in budgets:
+            db = df[df["budget"] == b]
+            present = [t for t in tools if db[(db["tool"] == t) & db["ok"]].shape[0] > 0]
+            if len(present) < 2:
+                continue
+            r_cv = _cell_ranks(db, present, "best_cv")
+            r_te = _cell_ranks(db, present, "test_score")
+            k = len(present)
             for tool in present:
-                sel = (r_cv["budget"] == b) & (r_cv["tool"] == tool)
-                fcv = r_cv[sel & r_cv["task"].isin(full)]["rank"]
-                fte = r_te[(r_te["budget"] == b) & (r_te["tool"] == tool) & r_te["task"].isin(full)]["rank"]
+                mine = r_cv[r_cv["tool"] == tool]
+                mine_te = r_te[r_te["tool"] == tool]
+                fcv = mine[mine["n_in_cell"] == k]["rank"]
+                fte = mine_te[mine_te["n_in_cell"] == k]["rank"]
                 per_task = []
                 for t in tasks:
-                    rt = r_cv[sel & (r_cv["task"] == t)]["rank"]
-                    per_task.append(f"{rt.mean():.2f}" if len(rt) else "n/a")
+                    rt = mine[mine["task"] == t]
+                    if rt.empty:
+                        per_task.append("n/a")
+                        continue
+                    full = rt[rt["n_in_cell"] == k]["rank"]
+                    if len(full):
+                        per_task.append(f"{full.mean():.2f}")
+                    else:
+                        m = rt["n_in_cell"].max()
+                        per_task.append(f"{rt[rt['n_in_cell'] == m]['rank'].mean():.2f}* (of {m})")
                 out.append(
-                    "| "
-                    + " | ".join(
-                        [str(b), tool, _pm(fcv, 2), _pm(fte, 2), str(len(fcv))] + per_task
-                    )
-                    + " |"
+                    "| " + " | ".join([str(b), tool, _pm(fcv, 2), _pm(fte, 2), str(len(fcv))] + per_task) + " |"
                 )
         out.append("")
     return out
@@ -242,8 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n\n")[0])
     ap.add_argument("csv", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--tools", nargs="+", default=None, help="only these tools")
+    ap.add_argument("--tasks", nargs="+", default=None, help="only these tasks")
+    ap.add_argument("--budgets", nargs="+", type=int, default=None, help="only these budgets")
     args = ap.parse_args(argv)
     df, metas = load(args.csv)
+    if args.tools:
+        df = df[df["tool"].isin(args.tools)]
+    if args.tasks:
+        df = df[df["task"].isin(args.tasks)]
+    if args.budgets:
+        df = df[df["budget"].isin(args.budgets)]
     text = render(df, metas)
     if args.out:
         args.out.write_text(text + "\n")

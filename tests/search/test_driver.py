@@ -481,3 +481,26 @@ def test_sklearn_callback_context_reports_progress():
     batches = [e for e in begins if e[1] == "batch"]
     assert [b[2] for b in batches] == [6, 3]  # candidates x folds in each batch
     assert sum(1 for e in events if e[:2] == ("end", "batch")) == 2
+
+
+def test_metadata_routing_when_enabled():
+    import sklearn
+
+    if not hasattr(LogisticRegression(), "set_fit_request"):
+        pytest.skip("metadata routing API not available")
+    seen = {}
+
+    class Recording(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            seen["fit"] = sample_weight is not None
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    groups = np.repeat(np.arange(10), 15)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = Recording(max_iter=200).set_fit_request(sample_weight=True)
+        est = est.set_score_request(sample_weight=False)
+        search = RandomSearch(est, {"C": (0.1, 10.0)}, n_iter=2, cv=GroupKFold(3),
+                              random_state=0)
+        search.fit(X_IRIS, Y_IRIS, sample_weight=np.ones(len(Y_IRIS)), groups=groups)
+    assert seen["fit"] is True
+    assert len(search.cv_results_["params"]) == 2

@@ -187,7 +187,13 @@ def rank_tables(df: pd.DataFrame) -> list[str]:
 
 def pair_tables(df: pd.DataFrame) -> list[str]:
     """Wins / ties / losses of skhpo against each peer, by best CV and by test score."""
-    out = ["| skhpo | peer | budget | W/T/L best CV | W/T/L test | cells |", "|---|---|---|---|---|---|"]
+    from scipy.stats import binomtest
+
+    out = [
+        "Sign-test p: two-sided binomial test of wins against losses by best CV (ties dropped).\n",
+        "| skhpo | peer | budget | W/T/L best CV | sign-test p | W/T/L test | cells |",
+        "|---|---|---|---|---|---|---|",
+    ]
     budgets = sorted(df["budget"].unique())
     ok = df[df["ok"]]
     for a, b in PAIRS:
@@ -199,13 +205,16 @@ def pair_tables(df: pd.DataFrame) -> list[str]:
             common = da.index.intersection(db.index)
             if len(common) == 0:
                 continue
-            res = []
+            res, pval = [], ""
             for col in ("best_cv", "test_score"):
                 x = da.loc[common, col].astype(float).values
                 y = db.loc[common, col].astype(float).values
                 tol = 1e-12
-                res.append(f"{int(np.sum(x > y + tol))}/{int(np.sum(np.abs(x - y) <= tol))}/{int(np.sum(x < y - tol))}")
-            out.append(f"| {a} | {b} | {bud} | {res[0]} | {res[1]} | {len(common)} |")
+                w, l = int(np.sum(x > y + tol)), int(np.sum(x < y - tol))
+                res.append(f"{w}/{len(x) - w - l}/{l}")
+                if col == "best_cv" and w + l > 0:
+                    pval = f"{binomtest(w, w + l).pvalue:.2g}"
+            out.append(f"| {a} | {b} | {bud} | {res[0]} | {pval} | {res[1]} | {len(common)} |")
     out.append("")
     return out
 

@@ -226,6 +226,8 @@ def render(df: pd.DataFrame, metas: list[dict]) -> str:
         lines.append(f"Command: `{m.get('command', '?')}` (started {m.get('started', '?')}, finished {m.get('finished', 'not yet')})")
         for h in m.get("history", []):
             lines.append(f"  earlier part: `{h.get('command')}` (started {h.get('started')})")
+        if m.get("skhpo_revision"):
+            lines.append(f"skhpo revision: {m['skhpo_revision']}")
         mach = m.get("machine", {})
         lines.append(
             f"Machine: {mach.get('cpu', '?')}, {mach.get('cores', '?')} cores, OMP_NUM_THREADS={mach.get('OMP_NUM_THREADS', '?')}; "

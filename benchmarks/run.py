@@ -63,6 +63,23 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def skhpo_revision() -> str:
+    """The git commit of the working tree, with ``+dirty`` when skhpo/ has local changes."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "skhpo"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (head or "unknown") + ("+dirty" if dirty else "")
+
+
 def machine_info() -> dict[str, str]:
     """CPU model, core count and the thread-limiting environment variables."""
     cpu = platform.processor() or ""
@@ -141,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m benchmarks.run " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "versions": _versions(),
+        "skhpo_revision": skhpo_revision(),
         "machine": machine_info(),
     }
     history = []

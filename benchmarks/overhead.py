@@ -218,8 +218,14 @@ def main(argv: list[str] | None = None) -> int:
             w = csv.DictWriter(fh, fieldnames=["family", "optimizer", "n", "status", "median", "min", "max", "times"])
             w.writeheader()
             w.writerows(rows)
+        from .run import skhpo_revision
+
         args.out.with_suffix(".md").write_text(
-            "Command: `python -m benchmarks.overhead " + " ".join(argv if argv is not None else sys.argv[1:]) + "`\n\n" + text + "\n"
+            "Command: `python -m benchmarks.overhead "
+            + " ".join(argv if argv is not None else sys.argv[1:])
+            + f"` (skhpo revision {skhpo_revision()}, {time.strftime('%Y-%m-%d %H:%M')})\n\n"
+            + text
+            + "\n"
         )
     return 0
 

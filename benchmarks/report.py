@@ -68,14 +68,27 @@ def _sig(x: float) -> str:
     return f"{x:.2g}"
 
 
-def load(paths: list[Path]) -> tuple[pd.DataFrame, list[dict]]:
-    """Concatenate CSVs and read their ``.meta.json`` files."""
+def load(paths: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+    """Concatenate CSVs and read their ``.meta.json`` files.
+
+    A path may end in ``:tool1,tool2`` to take only those tools' rows from
+    that file (e.g. to combine the peers of one run with skhpo rows re-run at
+    a newer revision).
+    """
     frames, metas = [], []
-    for p in paths:
-        frames.append(pd.read_csv(p))
-        m = Path(p).with_suffix(".meta.json")
+    for spec in paths:
+        spec = str(spec)
+        path, _, only = spec.partition(":")
+        df = pd.read_csv(path)
+        if only:
+            df = df[df["tool"].isin(only.split(","))]
+        frames.append(df)
+        m = Path(path).with_suffix(".meta.json")
         if m.exists():
-            metas.append(json.loads(m.read_text()))
+            meta = json.loads(m.read_text())
+            if only:
+                meta["only"] = only
+            metas.append(meta)
     df = pd.concat(frames, ignore_index=True)
     df["ok"] = df["status"].astype(str).str.startswith("ok")
     return df, metas
@@ -223,7 +236,11 @@ def render(df: pd.DataFrame, metas: list[dict]) -> str:
     """The whole markdown report."""
     lines = []
     for m in metas:
-        lines.append(f"Command: `{m.get('command', '?')}` (started {m.get('started', '?')}, finished {m.get('finished', 'not yet')})")
+        taken = f"; rows of {m['only']} only" if m.get("only") else ""
+        lines.append(
+            f"Command: `{m.get('command', '?')}` (started {m.get('started', '?')}, "
+            f"finished {m.get('finished', 'not yet')}{taken})"
+        )
         for h in m.get("history", []):
             lines.append(f"  earlier part: `{h.get('command')}` (started {h.get('started')})")
         if m.get("skhpo_revision"):
@@ -250,7 +267,7 @@ def render(df: pd.DataFrame, metas: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Read CSVs, print (or write) the markdown report."""
     ap = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n\n")[0])
-    ap.add_argument("csv", nargs="+", type=Path)
+    ap.add_argument("csv", nargs="+", help="CSV files, each optionally suffixed :tool1,tool2")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--tools", nargs="+", default=None, help="only these tools")
     ap.add_argument("--tasks", nargs="+", default=None, help="only these tasks")

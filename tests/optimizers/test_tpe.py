@@ -104,7 +104,6 @@ def test_bandwidth_floors():
 def test_bad_group_bandwidth_rule_applies_to_multivariate_g_only(multivariate):
     space = SearchSpace({"a": Real(0.0, 1.0), "b": Real(0.0, 1.0), "c": Real(0.0, 1.0)})
     opt = TPEOptimizer(space, multivariate=multivariate, random_state=0)
-    opt._bandwidth_rule_bad = "scott"
     block = opt._blocks[0]
     U = np.random.default_rng(0).random((40, 3))
     floor = np.zeros_like(U)
@@ -116,7 +115,7 @@ def test_bad_group_bandwidth_rule_applies_to_multivariate_g_only(multivariate):
         np.testing.assert_allclose(g.sigma, np.maximum(bandwidth_scott(U, 3), magic_clip_floor(40)).T)
     else:
         np.testing.assert_allclose(g.sigma, l.sigma)
-    assert TPEOptimizer._bandwidth_rule_bad == "neighbor"  # the default keeps one rule
+    assert TPEOptimizer._bandwidth_rule_bad == "scott"
 
 
 # ----------------------------------------------------------------- densities

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -60,7 +61,7 @@ class Candidate:
     vector: np.ndarray
     params: dict = field(repr=True)
 
-    @property
+    @cached_property
     def key(self) -> tuple:
         """A hashable identity: equal keys mean equal parameter values."""
         v = self.vector
@@ -278,6 +279,43 @@ class SearchSpace:
         self.kinds = np.array([d.kind for d in dims])
         #: number of distinct values of each column (inf for continuous).
         self.sizes = np.array([float(d.size) for d in dims])
+        self._build_snap_groups()
+
+    def _build_snap_groups(self) -> None:
+        """Per-kind column groups and constants for the vectorised :meth:`snap`.
+
+        Columns of the built-in :class:`Real`, :class:`Integer` and
+        :class:`Categorical` classes are snapped all at once with the same
+        floating-point operations as their ``snap`` methods; any other
+        dimension keeps its own ``snap``.
+        """
+        clip, lin, log, cat, other = [], [], [], [], []
+        for j, d in enumerate(self.dims):
+            t = type(d)
+            if t is Real:
+                clip.append(j)
+            elif t is Integer:
+                (log if d._log else lin).append(j)
+            elif t is Categorical:
+                cat.append(j)
+            else:
+                other.append(j)
+        ip = np.intp
+        self._snap_clip = np.array(clip, dtype=ip)
+        self._snap_int = []
+        for cols, is_log in ((lin, False), (log, True)):
+            if cols:
+                ds = [self.dims[j] for j in cols]
+                a = np.array([d._a for d in ds])
+                b = np.array([d._b for d in ds])
+                self._snap_int.append((
+                    np.array(cols, dtype=ip), is_log, a, b - a,
+                    np.array([float(d.low) for d in ds]), np.array([float(d.high) for d in ds]),
+                ))
+        k = np.array([float(len(self.dims[j].choices)) for j in cat])
+        self._snap_cat = (np.array(cat, dtype=ip), k, k - 1.0)
+        self._snap_other = other
+        self._all_active = bool(self.active.all())
 
     # ------------------------------------------------------------------ info
     def subspace_columns(self, s: int) -> np.ndarray:
@@ -337,11 +375,29 @@ class SearchSpace:
         if self.root is not None:
             # The root must keep naming the sub-space whose columns are kept.
             X[:, self.root] = (sub + 0.5) / self.n_subspaces
-        out = np.full_like(X, np.nan)
-        for j, dim in enumerate(self.dims):
+        out = np.empty_like(X)
+        cols = self._snap_clip
+        if len(cols):
+            out[:, cols] = np.clip(X[:, cols], 0.0, 1.0)
+        for cols, is_log, a, span, low, high in self._snap_int:
+            # Integer.snap: the middle of each value's cell.
+            u = np.clip(X[:, cols], 0.0, 1.0)
+            w = a + u * span
+            v = np.clip(np.floor((np.exp(w) if is_log else w) + 0.5), low, high)
+            mid = 0.5 * (np.log(v - 0.5) + np.log(v + 0.5)) if is_log else v
+            out[:, cols] = np.clip((mid - a) / span, 0.0, 1.0)
+        cols, k, km1 = self._snap_cat
+        if len(cols):
+            # Categorical.snap: the middle of each choice's cell.
+            idx = np.clip(np.floor(X[:, cols] * k), 0, km1)
+            out[:, cols] = (idx + 0.5) / k
+        if not self._all_active:
+            out[~act] = np.nan
+        for j in self._snap_other:
+            out[:, j] = np.nan
             rows = act[:, j]
             if rows.any():
-                out[rows, j] = dim.snap(X[rows, j])
+                out[rows, j] = self.dims[j].snap(X[rows, j])
         return out
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -425,7 +481,7 @@ class SearchSpace:
         but cheaper: nothing is decoded except the continuous columns.
         """
         x = np.array(x, dtype=float)
-        s = int(self.subspace_of(x[None, :])[0]) if self.root is not None else 0
+        s = self._subspace_of_row(x) if self.root is not None else 0
         for j in self._real_cols[s]:
             x[j] = _canonical(self.dims[j], x[j])[1]
         return (s,) + tuple(np.where(np.isnan(x), -1.0, x).tolist())
@@ -434,7 +490,20 @@ class SearchSpace:
     def to_candidate(self, x: np.ndarray) -> Candidate:
         """Decode one vector (snapped first) into a :class:`Candidate`."""
         x = self.snap(np.asarray(x, dtype=float)[None, :])[0]
-        s = int(self.subspace_of(x[None, :])[0])
+        return self._decode(x, int(self.subspace_of(x[None, :])[0]))
+
+    def _subspace_of_row(self, x: np.ndarray) -> int:
+        """:meth:`subspace_of` of one row, without building arrays."""
+        k = self.n_subspaces
+        r = float(x[self.root]) * k
+        if r != r:  # NaN
+            return 0
+        if math.isinf(r):
+            return k - 1 if r > 0 else 0
+        return int(min(k - 1, max(0, math.floor(r))))
+
+    def _decode(self, x: np.ndarray, s: int) -> Candidate:
+        """The candidate of a snapped row ``x`` (modified and frozen) of sub-space ``s``."""
         params = {}
         for j in self._subspace_cols[s]:
             dim = self.dims[j]
@@ -471,7 +540,9 @@ class SearchSpace:
 
     def to_candidates(self, X: np.ndarray) -> list[Candidate]:
         """Decode each row of ``X`` into a :class:`Candidate`."""
-        return [self.to_candidate(x) for x in np.atleast_2d(X)]
+        S = self.snap(np.asarray(np.atleast_2d(X), dtype=float))
+        subs = self.subspace_of(S).tolist()
+        return [self._decode(x, s) for x, s in zip(S, subs)]
 
     def encode(self, params: Mapping[str, Any]) -> Candidate:
         """The :class:`Candidate` holding the given parameter values.

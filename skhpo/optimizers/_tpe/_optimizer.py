@@ -132,8 +132,11 @@ def _cell_edges(dim: Any, size: int) -> np.ndarray:
 
 def _cell_index(edges: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Index of the cell holding each unit coordinate."""
-    idx = np.searchsorted(edges, u, side="right") - 1
-    return np.clip(idx, 0, len(edges) - 2)
+    idx = edges.searchsorted(u, side="right")
+    idx -= 1
+    # np.clip on integers, without its Python-level overhead.
+    np.maximum(idx, 0, out=idx)
+    return np.minimum(idx, len(edges) - 2, out=idx)
 
 
 class TPEOptimizer(BaseOptimizer):

@@ -182,6 +182,12 @@ class Real(Dimension):
         self._log = prior == "log-uniform"
         self._a = math.log(self.low) if self._log else self.low
         self._b = math.log(self.high) if self._log else self.high
+        if not self._b > self._a:
+            # low < high, but so close that log(low) == log(high).
+            raise ValueError(
+                f"Real: the range low={low!r}, high={high!r} is too narrow to be searched "
+                f"with prior={prior!r}. Widen it, or use Categorical([value]) for a fixed value."
+            )
 
     def to_unit(self, value: Any) -> float:
         v = math.log(value) if self._log else float(value)

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy import stats
 from sklearn.linear_model import LogisticRegression
@@ -309,6 +309,11 @@ def test_sampling_a_discrete_distribution_reproduces_it(frozen):
 
 # --------------------------------------------------------------------------
 # Property-based round trips
+def test_log_range_too_narrow_to_search_is_rejected():
+    with pytest.raises(ValueError, match="too narrow to be searched"):
+        Real(1e-06, 1.0000000000000002e-06, prior="log-uniform")
+
+
 # --------------------------------------------------------------------------
 _finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 _positive = st.floats(min_value=1e-8, max_value=1e8, allow_nan=False, allow_infinity=False)
@@ -318,6 +323,7 @@ _positive = st.floats(min_value=1e-8, max_value=1e8, allow_nan=False, allow_infi
 def real_dim_and_value(draw):
     if draw(st.booleans()):
         a, b = sorted(draw(st.lists(_positive, min_size=2, max_size=2, unique=True)))
+        assume(math.log(a) < math.log(b))  # adjacent floats are rejected as too narrow
         dim = Real(a, b, prior="log-uniform")
     else:
         a, b = sorted(draw(st.lists(_finite, min_size=2, max_size=2, unique=True)))

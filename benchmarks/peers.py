@@ -149,13 +149,12 @@ def _timed_fit(search: Any, problem: Problem) -> float:
 
 
 # --------------------------------------------------------------------------- tools
-def run_random(problem: Problem, n_trials: int, seed: int) -> RunResult:
-    """scikit-learn's RandomizedSearchCV with the same prior distributions."""
-    from sklearn.model_selection import RandomizedSearchCV
-
-    search = RandomizedSearchCV(
+def _run_search_cv(cls: Any, space: Any, problem: Problem, n_trials: int, seed: int,
+                   **extra: Any) -> RunResult:
+    """Fit a GridSearchCV-like search class with the settings every tool shares."""
+    search = cls(
         problem.estimator,
-        T.to_sklearn(problem.task, problem.family_values),
+        space,
         n_iter=n_trials,
         scoring=problem.scoring,
         cv=problem.cv(),
@@ -163,9 +162,18 @@ def run_random(problem: Problem, n_trials: int, seed: int) -> RunResult:
         refit=True,
         random_state=seed,
         error_score=np.nan,
+        **extra,
     )
     wall = _timed_fit(search, problem)
     return _from_cv_results(search, wall, problem)
+
+
+def run_random(problem: Problem, n_trials: int, seed: int) -> RunResult:
+    """scikit-learn's RandomizedSearchCV with the same prior distributions."""
+    from sklearn.model_selection import RandomizedSearchCV
+
+    space = T.to_sklearn(problem.task, problem.family_values)
+    return _run_search_cv(RandomizedSearchCV, space, problem, n_trials, seed)
 
 
 def run_skopt(problem: Problem, n_trials: int, seed: int) -> RunResult:
@@ -177,68 +185,30 @@ def run_skopt(problem: Problem, n_trials: int, seed: int) -> RunResult:
     """
     from skopt import BayesSearchCV
 
-    search = BayesSearchCV(
-        problem.estimator,
-        T.to_skopt(problem.task, problem.family_values, n_iter=n_trials),
-        n_iter=n_trials,
-        scoring=problem.scoring,
-        cv=problem.cv(),
-        n_jobs=1,
-        n_points=1,
-        refit=True,
-        random_state=seed,
-        error_score=np.nan,
-    )
-    wall = _timed_fit(search, problem)
-    return _from_cv_results(search, wall, problem)
+    space = T.to_skopt(problem.task, problem.family_values, n_iter=n_trials)
+    return _run_search_cv(BayesSearchCV, space, problem, n_trials, seed, n_points=1)
 
 
-def _skhpo_search(name: str) -> Any:
-    import skhpo
+def _run_skhpo(name: str, problem: Problem, n_trials: int, seed: int) -> RunResult:
+    """One of skhpo's searchers, with its defaults."""
+    try:
+        import skhpo
 
-    return getattr(skhpo, name)
+        cls = getattr(skhpo, name)
+    except (ImportError, AttributeError) as exc:  # the class may not have landed yet
+        return RunResult(status=f"missing: {exc}")
+    space = T.to_skhpo(problem.task, problem.family_values)
+    return _run_search_cv(cls, space, problem, n_trials, seed)
 
 
 def run_skhpo_bayes(problem: Problem, n_trials: int, seed: int) -> RunResult:
     """skhpo's BayesSearchCV with its defaults."""
-    try:
-        cls = _skhpo_search("BayesSearchCV")
-    except (ImportError, AttributeError) as exc:  # the class may not have landed yet
-        return RunResult(status=f"missing: {exc}")
-    search = cls(
-        problem.estimator,
-        T.to_skhpo(problem.task, problem.family_values),
-        n_iter=n_trials,
-        scoring=problem.scoring,
-        cv=problem.cv(),
-        n_jobs=1,
-        refit=True,
-        random_state=seed,
-        error_score=np.nan,
-    )
-    wall = _timed_fit(search, problem)
-    return _from_cv_results(search, wall, problem)
+    return _run_skhpo("BayesSearchCV", problem, n_trials, seed)
 
 
 def run_skhpo_tpe(problem: Problem, n_trials: int, seed: int) -> RunResult:
     """skhpo's TPESearchCV with its defaults."""
-    try:
-        cls = _skhpo_search("TPESearchCV")
-    except (ImportError, AttributeError) as exc:
-        return RunResult(status=f"missing: {exc}")
-    search = cls(
-        problem.estimator,
-        T.to_skhpo(problem.task, problem.family_values),
-        n_iter=n_trials,
-        scoring=problem.scoring,
-        cv=problem.cv(),
-        n_jobs=1,
-        refit=True,
-        random_state=seed,
-        error_score=np.nan,
-    )
-    wall = _timed_fit(search, problem)
-    return _from_cv_results(search, wall, problem)
+    return _run_skhpo("TPESearchCV", problem, n_trials, seed)
 
 
 def _run_optuna(problem: Problem, n_trials: int, seed: int, multivariate: bool | None) -> RunResult:

@@ -226,7 +226,7 @@ class BaseOptimizer(ABC):
                 take(self._propose(n - len(rows), pending))
         if len(rows) < n:
             take(self._random_unseen(n - len(rows), batch_keys))
-        out = self.space.to_candidates(np.array(rows))
+        out = self.space._to_candidates_snapped(np.array(rows))
         for c in out:
             k = c.key
             self._seen.add(k)

@@ -101,6 +101,11 @@ def _named(name: str, build: Any, spec: Any) -> Dimension:
         raise type(exc)(f"Parameter {name!r}: {exc}") from None
 
 
+def _clip(x: Any, low: Any, high: Any) -> np.ndarray:
+    """``np.clip`` (for ``low <= high``) without its Python-level overhead."""
+    return np.minimum(np.maximum(x, low), high)
+
+
 def _canonical(dim: Dimension, u: float) -> tuple[Any, float]:
     """Value and canonical coordinate of a continuous coordinate ``u``.
 
@@ -378,18 +383,18 @@ class SearchSpace:
         out = np.empty_like(X)
         cols = self._snap_clip
         if len(cols):
-            out[:, cols] = np.clip(X[:, cols], 0.0, 1.0)
+            out[:, cols] = _clip(X[:, cols], 0.0, 1.0)
         for cols, is_log, a, span, low, high in self._snap_int:
             # Integer.snap: the middle of each value's cell.
-            u = np.clip(X[:, cols], 0.0, 1.0)
+            u = _clip(X[:, cols], 0.0, 1.0)
             w = a + u * span
-            v = np.clip(np.floor((np.exp(w) if is_log else w) + 0.5), low, high)
+            v = _clip(np.floor((np.exp(w) if is_log else w) + 0.5), low, high)
             mid = 0.5 * (np.log(v - 0.5) + np.log(v + 0.5)) if is_log else v
-            out[:, cols] = np.clip((mid - a) / span, 0.0, 1.0)
+            out[:, cols] = _clip((mid - a) / span, 0.0, 1.0)
         cols, k, km1 = self._snap_cat
         if len(cols):
             # Categorical.snap: the middle of each choice's cell.
-            idx = np.clip(np.floor(X[:, cols] * k), 0, km1)
+            idx = _clip(np.floor(X[:, cols] * k), 0, km1)
             out[:, cols] = (idx + 0.5) / k
         if not self._all_active:
             out[~act] = np.nan
@@ -540,7 +545,10 @@ class SearchSpace:
 
     def to_candidates(self, X: np.ndarray) -> list[Candidate]:
         """Decode each row of ``X`` into a :class:`Candidate`."""
-        S = self.snap(np.asarray(np.atleast_2d(X), dtype=float))
+        return self._to_candidates_snapped(self.snap(np.asarray(np.atleast_2d(X), dtype=float)))
+
+    def _to_candidates_snapped(self, S: np.ndarray) -> list[Candidate]:
+        """:meth:`to_candidates` of rows already in canonical form (see :meth:`snap`)."""
         subs = self.subspace_of(S).tolist()
         return [self._decode(x, s) for x, s in zip(S, subs)]
 

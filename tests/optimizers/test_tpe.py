@@ -156,8 +156,7 @@ def test_block_cells_match_int_cells():
     U = np.random.default_rng(0).random((40, 3))
     U, lo, hi, cells = block.finish(U)
     for mine, ref in zip(cells, int_cells(lo, hi)):
-        for a, b in zip(mine, ref):
-            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(mine, ref)
     # Snapped coordinates are the canonical cell centres of the space.
     X = block.to_vectors(U, np.empty((40, 0), dtype=int), np.full((40, 3), np.nan))
     np.testing.assert_array_equal(X[:, 2], U[:, 0])  # block order: real, then integer columns

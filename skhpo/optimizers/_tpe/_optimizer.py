@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._base import BaseOptimizer
-from ._parzen import ParzenEstimator
+from ._parzen import IntCells, ParzenEstimator, int_masses
 from ._split import check_gamma, n_good, split_good
 
 __all__ = ["TPEOptimizer"]
@@ -59,6 +59,16 @@ class _Block:
                 if kind == "int":
                     self.snap_dims.append((len(real), dim))
                 real.append(j)
+        # All integer columns side by side, for computing cells in one go:
+        # column p owns cells cell_off[p]:cell_off[p + 1] and edges
+        # cell_off[p] + p : cell_off[p + 1] + p + 1 of the concatenations.
+        sizes = [len(w) for w in self.widths]
+        self.cell_off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)  # (n_int + 1,)
+        self.all_edges = np.concatenate(self.edges) if ints else np.empty(0)
+        self.all_centers = np.concatenate(self.centers) if ints else np.empty(0)
+        self.edge_col = np.repeat(np.arange(len(ints)), [n + 1 for n in sizes]).astype(np.intp)
+        cell_col = np.repeat(np.arange(len(ints)), sizes).astype(np.intp)
+        self.cell_lower = np.arange(len(cell_col), dtype=np.intp) + cell_col  # lower edge of each cell
         self.num_cols = np.array(real + ints, dtype=np.intp)
         self.n_real = len(real)
         self.n_int = len(ints)
@@ -79,32 +89,44 @@ class _Block:
         C = np.minimum((X[:, self.cat_cols] * self.k).astype(np.intp), self.k - 1)  # (m, n_cat)
         return U, floor, C
 
-    def finish(self, U: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    def finish(self, U: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, IntCells]:
         """Snap sampled numeric coordinates.
 
         Returns the snapped ``U``, the cell edges ``lo`` and ``hi``
-        (c, n_int) and the distinct cells in the form of
-        :func:`~skhpo.optimizers._tpe._parzen.int_cells`, found by counting
-        instead of sorting.
+        (c, n_int) and the distinct cells as
+        :func:`~skhpo.optimizers._tpe._parzen.int_cells` would give them,
+        found by counting instead of sorting.
         """
         c = len(U)
-        lo = np.empty((c, self.n_int))
-        hi = np.empty((c, self.n_int))
-        cells = []
+        r = self.n_real
+        G = np.empty((c, self.n_int), dtype=np.intp)  # global cell of each point
         for p in range(self.n_int):
-            q = self.n_real + p
-            edges = self.edges[p]
-            idx = _cell_index(edges, U[:, q])  # (c,)
-            U[:, q] = self.centers[p][idx]
-            lo[:, p] = edges[idx]
-            hi[:, p] = edges[idx + 1]
-            used = np.zeros(len(edges), dtype=bool)  # cells in use, by lower edge
-            used[idx] = True
-            cell_ids = np.flatnonzero(used)  # (n_cells,)
-            cell = (np.cumsum(used) - 1)[idx]  # (c,)
-            used[cell_ids + 1] = True  # edges in use
-            pos = np.cumsum(used) - 1
-            cells.append((edges[used], pos[cell_ids], pos[cell_ids + 1], cell))
+            G[:, p] = _cell_index(self.edges[p], U[:, r + p])
+        G += self.cell_off[:-1]
+        U[:, r:] = self.all_centers[G]
+        low = self.cell_lower[G]  # (c, n_int) global lower edges
+        lo = self.all_edges[low]
+        hi = self.all_edges[low + 1]
+        used = np.zeros(len(self.cell_lower), dtype=bool)  # cells in use
+        used[G] = True
+        cell_ids = np.flatnonzero(used)  # (n_cells,), column after column
+        rank = np.cumsum(used)
+        rank -= 1
+        cell = rank[G.T]  # (n_int, c)
+        lower = self.cell_lower[cell_ids]
+        e_used = np.zeros(len(self.all_edges), dtype=bool)  # edges in use
+        e_used[lower] = True
+        e_used[lower + 1] = True
+        pos = np.cumsum(e_used)
+        pos -= 1
+        cells = IntCells(
+            self.all_edges[e_used],
+            self.edge_col[e_used],
+            pos[lower],
+            pos[lower + 1],
+            cell_ids.searchsorted(self.cell_off),
+            cell,
+        )
         for q, dim in self.snap_dims:
             U[:, q] = dim.snap(U[:, q])
         return U, lo, hi, cells
@@ -384,16 +406,16 @@ class TPEOptimizer(BaseOptimizer):
                 sa = np.concatenate([sub, sp.subspace_of(fant)]) if sp.root is not None else None
             else:
                 Xa, ya, sa = X, y, sub
-            x = self._suggest(Xa, ya, sa, n_obs, keys)
+            x, key = self._suggest(Xa, ya, sa, n_obs, keys)
             picks.append(x)
-            keys.add(sp.key(x))
+            keys.add(key)
             fant = np.vstack([fant, x[None, :]])
         return np.array(picks)
 
     def _suggest(
         self, X: np.ndarray, y: np.ndarray, sub: np.ndarray | None, n_obs: int, keys: set
-    ) -> np.ndarray:
-        """One canonical vector from observations plus fantasies (X, y)."""
+    ) -> tuple[np.ndarray, tuple]:
+        """One canonical vector from observations plus fantasies (X, y), and its key."""
         sp = self.space
         rng = self.rng
         n_ei = self.n_ei_candidates
@@ -435,7 +457,7 @@ class TPEOptimizer(BaseOptimizer):
             out[:, sp.root] = self._root_vals[s]
         if block.n_modelled == 0:
             block.to_vectors(np.empty((n_ei, 0)), np.empty((n_ei, 0), dtype=np.intp), out)
-            return out[0]
+            return out[0], sp.key(out[0])
         U, floor, C = block.encode(Xs)
         l = self._estimator(U[good], floor[good], C[good], block)
         g = self._estimator(U[~good], floor[~good], C[~good], block, good=False)
@@ -446,10 +468,12 @@ class TPEOptimizer(BaseOptimizer):
         for _ in range(_MAX_DRAWS):
             Uc, Cc = l.sample(n_ei, rng)
             Uc, lo, hi, cells = block.finish(Uc)
-            score = l.log_pdf(Uc, lo, hi, Cc, cells) - g.log_pdf(Uc, lo, hi, Cc, cells)  # (n_ei,)
+            ml, mg = int_masses([l, g], cells) if block.n_int else (None, None)
+            score = l.log_pdf(Uc, lo, hi, Cc, cells, ml) - g.log_pdf(Uc, lo, hi, Cc, cells, mg)  # (n_ei,)
             block.to_vectors(Uc, Cc, out)
             for i in np.argsort(-score, kind="stable"):
                 key = sp.key(out[i])
                 if key not in seen and key not in keys:
-                    return out[i]
-        return out[int(np.argmax(score))]
+                    return out[i], key
+        best = out[int(np.argmax(score))]
+        return best, sp.key(best)

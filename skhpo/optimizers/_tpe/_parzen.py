@@ -43,6 +43,7 @@ References
 from __future__ import annotations
 
 import math
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.special import erfc, ndtri
@@ -50,10 +51,12 @@ from scipy.special import erfc, ndtri
 __all__ = [
     "MAX_BANDWIDTH",
     "MIN_BANDWIDTH",
+    "IntCells",
     "ParzenEstimator",
     "bandwidth_neighbor",
     "bandwidth_scott",
     "int_cells",
+    "int_masses",
     "magic_clip_floor",
 ]
 
@@ -64,6 +67,11 @@ _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 # Normal tails beyond this many standard deviations (< 1e-17) are taken as 0.
 _FAR_TAIL = 8.5
+# Integer-column kernel masses are computed in chunks of about this many
+# (edge, kernel) pairs (see int_masses).
+_CHUNK = 16384
+# From this many kernels on, int_masses looks for repeated kernels.
+_DEDUP_MIN = 256
 
 
 def magic_clip_floor(n_observations: int) -> float:
@@ -122,12 +130,15 @@ def bandwidth_neighbor(mu: np.ndarray) -> np.ndarray:
     if m <= 1:
         return np.full(mu.shape, MAX_BANDWIDTH)
     order = np.argsort(mu, axis=0)  # (m, d)
-    srt = np.take_along_axis(mu, order, axis=0)
+    cols = np.arange(mu.shape[1])
+    srt = mu[order, cols]
     gaps = np.diff(srt, axis=0)  # (m - 1, d)
-    left = np.concatenate([gaps[:1], gaps], axis=0)  # (m, d)
-    right = np.concatenate([gaps, gaps[-1:]], axis=0)  # (m, d)
+    bw = np.empty_like(mu)  # in sorted order: the larger gap on either side
+    bw[0] = gaps[0]
+    bw[-1] = gaps[-1]
+    np.maximum(gaps[:-1], gaps[1:], out=bw[1:-1])
     out = np.empty_like(mu)
-    np.put_along_axis(out, order, np.maximum(left, right), axis=0)
+    out[order, cols] = bw
     return out
 
 
@@ -165,12 +176,33 @@ def bandwidth_scott(mu: np.ndarray, n_dims: int | None = None) -> np.ndarray:
     if m <= 1:
         return np.full(mu.shape, MAX_BANDWIDTH)
     n_dims = d if n_dims is None else int(n_dims)
-    std = mu.std(axis=0, ddof=1)  # (d,)
-    q75, q25 = np.percentile(mu, [75.0, 25.0], axis=0)
-    iqr = (q75 - q25) / 1.349
+    # mu.std(axis=0, ddof=1), step by step (the same numbers, a third of the time)
+    dev = mu - mu.sum(axis=0) / m
+    dev *= dev
+    std = np.sqrt(dev.sum(axis=0) / (m - 1))  # (d,)
+    srt = np.sort(mu, axis=0)
+    iqr = (_sorted_quantile(srt, 0.75) - _sorted_quantile(srt, 0.25)) / 1.349
     spread = np.where(iqr > 0, np.minimum(std, iqr), std)
     bw = 1.059 * spread * m ** (-1.0 / (n_dims + 4))  # (d,)
     return np.broadcast_to(bw, mu.shape).copy()
+
+
+def _sorted_quantile(srt: np.ndarray, q: float) -> np.ndarray:
+    """Column quantiles of a sample sorted along axis 0.
+
+    The "linear" rule of :func:`numpy.quantile` (the same numbers), without
+    its generic machinery, which costs more than the rest of a small
+    Parzen estimator.
+    """
+    m = srt.shape[0]
+    v = (m - 1) * q
+    lo = math.floor(v)
+    hi = min(lo + 1, m - 1)
+    t = v - lo
+    a, b = srt[lo], srt[hi]
+    diff = b - a
+    # numpy's interpolation: from the nearer end, for accuracy
+    return b - diff * (1.0 - t) if t >= 0.5 else a + diff * t
 
 
 def _tails(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -181,10 +213,9 @@ def _tails(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     a = np.abs(z)
     near = a < _FAR_TAIL
-    n_near = np.count_nonzero(near)
-    if n_near > a.size // 2:
+    if np.count_nonzero(near) > a.size // 2:
         a *= _INV_SQRT2
-        t = erfc(a)
+        t = erfc(a, out=a)
         t *= 0.5
     else:  # mostly far tails (narrow kernels): evaluate erfc where it is not ~0
         t = np.zeros_like(a)
@@ -192,16 +223,63 @@ def _tails(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return t, z > 0
 
 
+def _distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs ``(a[i], b[i])``: the index of each pair's copy, and the copies."""
+    order = np.lexsort((b, a))
+    sa, sb = a[order], b[order]
+    new = np.empty(len(a), dtype=bool)
+    new[:1] = True
+    np.not_equal(sa[1:], sa[:-1], out=new[1:])
+    new[1:] |= sb[1:] != sb[:-1]
+    group = np.cumsum(new)
+    group -= 1
+    index = np.empty(len(a), dtype=np.intp)
+    index[order] = group
+    return index, sa[new], sb[new]
+
+
 def _cell_mass(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -> np.ndarray:
     """Normal mass of ``[a, b]`` (``a < b``) from the tails of ``a`` and ``b``."""
-    return np.where(sb, np.where(sa, ta - tb, 1.0 - ta - tb), tb - ta)
+    # Both edges on one side of the mean: the difference of the tails; on
+    # either side: what the two tails leave (a > 0 >= b cannot happen).
+    d = ta - tb
+    np.abs(d, out=d)
+    return np.where(sa == sb, d, 1.0 - ta - tb)
 
 
-def int_cells(lo: np.ndarray, hi: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+class IntCells(NamedTuple):
+    """The distinct cells of a set of points on the integer columns.
+
+    Kernel masses are computed once per distinct cell edge, for all integer
+    columns at once; computing this once lets the good and the bad estimator
+    share it. See :func:`int_cells`.
+
+    Attributes
+    ----------
+    edges : ndarray of shape (n_edges,)
+        The distinct cell edges in use, column after column, ascending within
+        a column.
+    col : ndarray of shape (n_edges,)
+        The integer column (0 to ``n_int - 1``) of each edge.
+    ia, ib : ndarray of shape (n_cells,)
+        Positions in ``edges`` of the lower and upper edge of each distinct
+        cell; the cells of a column are contiguous, columns in order.
+    bounds : ndarray of shape (n_int + 1,)
+        The cells of column ``p`` are ``bounds[p]:bounds[p + 1]``.
+    cell : ndarray of shape (n_int, c)
+        The distinct cell (index into ``ia``) of each point on each column.
+    """
+
+    edges: np.ndarray
+    col: np.ndarray
+    ia: np.ndarray
+    ib: np.ndarray
+    bounds: np.ndarray
+    cell: np.ndarray
+
+
+def int_cells(lo: np.ndarray, hi: np.ndarray) -> IntCells:
     """The distinct cells of points on integer columns, for :meth:`ParzenEstimator.log_pdf`.
-
-    Kernel masses are computed once per distinct cell edge; computing this
-    once lets the good and the bad estimator share it.
 
     Parameters
     ----------
@@ -210,27 +288,40 @@ def int_cells(lo: np.ndarray, hi: np.ndarray) -> list[tuple[np.ndarray, ...]]:
 
     Returns
     -------
-    list of tuple
-        Per column: the distinct edges ``(n_e,)``, the positions in them of
-        the lower and upper edge of each distinct cell ``(n_cells,)`` and the
-        distinct cell of each point ``(c,)``.
+    IntCells
 
     Examples
     --------
     >>> import numpy as np
     >>> from skhpo.optimizers._tpe._parzen import int_cells
     >>> lo = np.array([[0.0], [0.5], [0.0]])
-    >>> (edges, ia, ib, cell), = int_cells(lo, lo + 0.5)
-    >>> edges.tolist(), ia.tolist(), ib.tolist(), cell.tolist()
-    ([0.0, 0.5, 1.0], [0, 1], [1, 2], [0, 1, 0])
+    >>> cells = int_cells(lo, lo + 0.5)
+    >>> cells.edges.tolist(), cells.ia.tolist(), cells.ib.tolist(), cells.cell.tolist()
+    ([0.0, 0.5, 1.0], [0, 1], [1, 2], [[0, 1, 0]])
     """
-    out = []
-    for p in range(lo.shape[1]):
-        lo_u, first, cell = np.unique(lo[:, p], return_index=True, return_inverse=True)
+    c, n_int = lo.shape
+    edges, col, ia, ib = [], [], [], []
+    bounds = [0]
+    cell = np.empty((n_int, c), dtype=np.intp)
+    n_e = 0
+    for p in range(n_int):
+        lo_u, first, inv_c = np.unique(lo[:, p], return_index=True, return_inverse=True)
         n_u = len(lo_u)
-        edges, inv = np.unique(np.concatenate([lo_u, hi[first, p]]), return_inverse=True)
-        out.append((edges, inv[:n_u], inv[n_u:], cell.reshape(-1)))
-    return out
+        e, inv = np.unique(np.concatenate([lo_u, hi[first, p]]), return_inverse=True)
+        inv = inv.reshape(-1) + n_e
+        edges.append(e)
+        col.append(np.full(len(e), p, dtype=np.intp))
+        ia.append(inv[:n_u])
+        ib.append(inv[n_u:])
+        cell[p] = inv_c.reshape(-1) + bounds[-1]
+        bounds.append(bounds[-1] + n_u)
+        n_e += len(e)
+
+    def cat(parts: list, dtype: Any) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+    return IntCells(cat(edges, float), cat(col, np.intp), cat(ia, np.intp), cat(ib, np.intp),
+                    np.array(bounds, dtype=np.intp), cell)
 
 
 class ParzenEstimator:
@@ -344,15 +435,22 @@ class ParzenEstimator:
             floor = max(MIN_BANDWIDTH, magic_clip_floor(m) if magic_clip else 0.0)
             if min_bandwidth is not None:
                 floor = np.maximum(floor, min_bandwidth)
-            sigma = np.clip(sigma, floor, MAX_BANDWIDTH)  # (m, n_num)
+            sigma = np.minimum(np.maximum(sigma, floor), MAX_BANDWIDTH)  # (m, n_num)
             mu = np.ascontiguousarray(U.T)  # (n_num, m)
             sigma = np.ascontiguousarray(sigma.T)  # (n_num, m)
             inv = 1.0 / sigma
             self.mu, self.sigma, self._inv = mu, sigma, inv
-            t0, s0 = _tails(-mu * inv)  # edge 0
-            t1, s1 = _tails((1.0 - mu) * inv)  # edge 1
+            # The bounds 0 and 1 lie at z = -mu / sigma <= 0 and
+            # z = (1 - mu) / sigma >= 0: their smaller tails are Phi of the
+            # first and 1 - Phi of the second, and the mass inside is 1
+            # minus both (one erfc call for the two).
+            t = np.concatenate([mu, 1.0 - mu]) * np.concatenate([inv, inv])  # (2 n_num, m)
+            t *= _INV_SQRT2
+            erfc(t, out=t)
+            t *= 0.5
+            t0, t1 = t[: self.n_num], t[self.n_num :]
             self._t0, self._t1 = t0, t1
-            Z = _cell_mass(t0, s0, t1, s1)  # (n_num, m) kernel mass inside [0, 1]
+            Z = 1.0 - t0 - t1  # (n_num, m) kernel mass inside [0, 1]
             self.Z = Z
             r = self.n_real
             # Real columns: a truncated kernel's density is exp(-z^2 / 2 - log_norm).
@@ -388,10 +486,10 @@ class ParzenEstimator:
                 log_match = np.log1p(-eps)
                 log_miss = np.log(eps / (k - 1))
                 self._cat_base = float(log_miss.sum())
-                flat = (C + np.arange(self.n_cat) * self.kmax).ravel()  # (m * n_cat,)
-                onehot_T = np.zeros((self.n_cat * self.kmax, m))  # (n_cat * kmax, m)
-                onehot_T[flat, np.repeat(np.arange(m), self.n_cat)] = np.tile(log_match - log_miss, m)
-                self._cat_onehot_T = onehot_T
+                self._cat_offset = np.arange(self.n_cat) * self.kmax  # (n_cat,)
+                onehot = np.zeros((m, self.n_cat * self.kmax))  # (m, n_cat * kmax)
+                onehot[np.arange(m)[:, None], C + self._cat_offset] = log_match - log_miss
+                self._cat_onehot_T = np.ascontiguousarray(onehot.T)
             else:
                 P = self.P
                 valid = P > 0
@@ -476,7 +574,9 @@ class ParzenEstimator:
         hi = 1.0 - self._t1[cols, comp]  # Phi((1 - mu) / sigma)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             x = self.mu[cols, comp] + self.sigma[cols, comp] * ndtri(lo + v * (hi - lo))
-        return np.clip(np.nan_to_num(x, nan=0.5), 0.0, 1.0)
+        x[np.isnan(x)] = 0.5
+        np.maximum(x, 0.0, out=x)
+        return np.minimum(x, 1.0, out=x)
 
     # -------------------------------------------------------- densities
     def log_pdf(
@@ -485,7 +585,8 @@ class ParzenEstimator:
         lo: np.ndarray | None,
         hi: np.ndarray | None,
         C: np.ndarray | None,
-        cells: list | None = None,
+        cells: IntCells | None = None,
+        int_mass: np.ndarray | None = None,
     ) -> np.ndarray:
         """Log-density (log-probability on integer and categorical columns).
 
@@ -498,8 +599,11 @@ class ParzenEstimator:
             Edges of the cell of each point on the integer columns.
         C : ndarray of shape (c, n_cat) or None
             Choice indices.
-        cells : list or None, default=None
+        cells : IntCells or None, default=None
             :func:`int_cells` ``(lo, hi)``, if already computed.
+        int_mass : ndarray of shape (n_cells, m) or None, default=None
+            This estimator's :func:`int_masses` on ``cells``, if already
+            computed.
 
         Returns
         -------
@@ -508,8 +612,10 @@ class ParzenEstimator:
             and to counting measure on the integer and categorical ones.
         """
         c = len(U) if U is not None and self.n_num else len(C)
-        if self.n_int and cells is None:
-            cells = int_cells(lo, hi)
+        if self.n_int and int_mass is None:
+            if cells is None:
+                cells = int_cells(lo, hi)
+            (int_mass,) = int_masses([self], cells)
         r = self.n_real
         m = self.m
         if not self.multivariate:
@@ -523,10 +629,13 @@ class ParzenEstimator:
                 dens = np.matmul(z, self._coef_real[:, :, None])[:, :, 0]  # (r, c)
                 dens += self.w_prior
                 out += np.log(dens).sum(axis=0)
-            for p in range(self.n_int):
-                mass, cell = self._int_mass(p, cells[p])  # (n_cells, m), (c,)
-                pm = (mass @ self._coef_int[p])[cell] + self.w_prior * (hi[:, p] - lo[:, p])
-                out += np.log(pm)
+            if self.n_int:
+                mass = int_mass  # (n_cells, m)
+                b = cells.bounds
+                for p in range(self.n_int):
+                    pm = (mass[b[p] : b[p + 1]] @ self._coef_int[p])[cells.cell[p] - b[p]]
+                    pm += self.w_prior * (hi[:, p] - lo[:, p])
+                    out += np.log(pm)
             if self.n_cat:
                 out += self._log_P[np.arange(self.n_cat)[None, :], C].sum(axis=1)
             return out
@@ -542,14 +651,14 @@ class ParzenEstimator:
             L -= self._log_norm_sum
         if self.n_int:
             with np.errstate(divide="ignore"):
-                for p in range(self.n_int):
-                    mass, cell = self._int_mass(p, cells[p])  # (n_cells, m), (c,)
-                    L += np.log(mass)[cell]
+                log_mass = np.log(int_mass)  # (n_cells, m)
+            for p in range(self.n_int):
+                L += log_mass[cells.cell[p]]
             L -= self._log_z_int_sum
             prior += np.log(hi - lo).sum(axis=1)
         if self.n_cat:
             onehot = np.zeros((c, self.n_cat * self.kmax))
-            onehot[np.repeat(np.arange(c), self.n_cat), (C + np.arange(self.n_cat) * self.kmax).ravel()] = 1.0
+            onehot[np.arange(c)[:, None], C + self._cat_offset] = 1.0
             L += onehot @ self._cat_onehot_T
             L += self._cat_base
             prior -= np.log(self.k).sum()
@@ -559,15 +668,80 @@ class ParzenEstimator:
             total += np.exp(L - top[:, None]).sum(axis=1)
         return top + np.log(total)
 
-    def _int_mass(self, p: int, cells: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """Untruncated kernel masses of the distinct cells on integer column ``p``.
 
-        Returns the masses, shape (n_cells, m), and the cell of each point,
-        shape (c,).
-        """
-        q = self.n_real + p
-        edges, ia, ib, cell = cells
-        z = edges[:, None] - self.mu[q][None, :]  # (n_e, m)
-        z *= self._inv[q][None, :]
-        t, s = _tails(z)
-        return _cell_mass(t[ia], s[ia], t[ib], s[ib]), cell
+def int_masses(estimators: list[ParzenEstimator], cells: IntCells) -> list[np.ndarray]:
+    """Untruncated kernel masses of the distinct integer cells, for several estimators.
+
+    The estimators (with the same integer columns) are evaluated together,
+    which costs about as much as evaluating one of them when they hold few
+    observations; pass each result to its estimator's
+    :meth:`ParzenEstimator.log_pdf` as ``int_mass``.
+
+    Parameters
+    ----------
+    estimators : list of ParzenEstimator
+    cells : IntCells
+
+    Returns
+    -------
+    list of ndarray
+        One per estimator, of shape (n_cells, m) for its ``m`` kernels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skhpo.optimizers._tpe._parzen import ParzenEstimator, int_cells, int_masses
+    >>> U = np.array([[0.25], [0.75]])       # one integer column, cells of width 1/2
+    >>> pe = ParzenEstimator(U, np.empty((2, 0), dtype=int), np.empty(0, dtype=int), n_int=1)
+    >>> lo = np.array([[0.0], [0.5]])
+    >>> (mass,) = int_masses([pe], int_cells(lo, lo + 0.5))
+    >>> mass.shape                            # 2 cells x 2 kernels
+    (2, 2)
+    >>> bool(mass[0, 0] > mass[1, 0])         # kernel 0 sits in cell 0
+    True
+    """
+    first = estimators[0]
+    r, n_int = first.n_real, first.n_int
+    if len(estimators) == 1:
+        mu, inv = first.mu[r:], first._inv[r:]
+    else:
+        mu = np.concatenate([e.mu[r:] for e in estimators], axis=1)  # (n_int, M)
+        inv = np.concatenate([e._inv[r:] for e in estimators], axis=1)
+    M = mu.shape[1]
+    edges, bounds = cells.edges, cells.bounds
+    out = np.empty((len(cells.ia), M))  # (n_cells, M)
+    e_start = np.searchsorted(cells.col, np.arange(n_int + 1))  # edges of each column
+    p0 = 0
+    while p0 < n_int:
+        # Columns together while the arrays stay small (few calls for few
+        # kernels), one by one once they are large (arrays that stay in cache).
+        p1 = p0 + 1
+        while p1 < n_int and (e_start[p1 + 1] - e_start[p0]) * M <= _CHUNK:
+            p1 += 1
+        e0, e1 = e_start[p0], e_start[p1]
+        k0, k1 = bounds[p0], bounds[p1]
+        ia, ib = cells.ia[k0:k1] - e0, cells.ib[k0:k1] - e0
+        if p1 == p0 + 1 and M >= _DEDUP_MIN:
+            # Many kernels on one integer column are copies (the centres are
+            # cell centres; with Scott's rule and cell floors the bandwidth
+            # is a function of the centre): compute each distinct one once.
+            kernel, centres, inv_u = _distinct_pairs(mu[p0], inv[p0])
+            if 2 * len(centres) <= M:
+                z = edges[e0:e1, None] - centres  # (n_e, n_distinct)
+                z *= inv_u
+                t, sign = _tails(z)
+                out[k0:k1] = _cell_mass(t[ia], sign[ia], t[ib], sign[ib])[:, kernel]
+                p0 = p1
+                continue
+        z = np.empty((e1 - e0, M))  # (n_e, M)
+        for p in range(p0, p1):
+            zp = z[e_start[p] - e0 : e_start[p + 1] - e0]
+            np.subtract(edges[e_start[p] : e_start[p + 1], None], mu[p], out=zp)
+            zp *= inv[p]
+        t, sign = _tails(z)
+        out[k0:k1] = _cell_mass(t[ia], sign[ia], t[ib], sign[ib])
+        p0 = p1
+    if len(estimators) == 1:
+        return [out]
+    splits = np.cumsum([e.m for e in estimators])[:-1]
+    return np.split(out, splits, axis=1)

@@ -16,6 +16,7 @@ from skhpo.optimizers._tpe._parzen import (
     bandwidth_neighbor,
     bandwidth_scott,
     int_cells,
+    int_masses,
     magic_clip_floor,
 )
 from skhpo.optimizers._tpe._split import n_good, split_good
@@ -161,6 +162,48 @@ def test_block_cells_match_int_cells():
     X = block.to_vectors(U, np.empty((40, 0), dtype=int), np.full((40, 3), np.nan))
     np.testing.assert_array_equal(X[:, 2], U[:, 0])  # block order: real, then integer columns
     np.testing.assert_array_equal(space.snap(X), X)
+
+
+def test_scott_quartiles_match_numpy_percentile():
+    # bandwidth_scott takes its quartiles from the sorted sample; they must be
+    # numpy's "linear" percentiles exactly, for any sample size.
+    rng = np.random.default_rng(3)
+    for m in [2, 3, 4, 5, 8, 13, 50, 257]:
+        mu = rng.random((m, 3))
+        std = mu.std(axis=0, ddof=1)
+        q75, q25 = np.percentile(mu, [75.0, 25.0], axis=0)
+        iqr = (q75 - q25) / 1.349
+        spread = np.where(iqr > 0, np.minimum(std, iqr), std)
+        expected = 1.059 * spread * m ** (-1.0 / 7)
+        np.testing.assert_array_equal(bandwidth_scott(mu)[0], expected)
+
+
+@pytest.mark.parametrize("m_bad", [30, 600])
+def test_int_masses_shared_and_deduplicated_match_one_at_a_time(m_bad):
+    # Evaluating l and g together, and (with many kernels) computing repeated
+    # kernels once, gives the masses of evaluating each kernel on its own.
+    space = SearchSpace({"a": Integer(1, 9), "b": Integer(2, 300, prior="log-uniform"),
+                         "c": Integer(0, 4), "x": Real(0, 1)})
+    block = _Block(space, space.subspace_columns(0))
+    rng = np.random.default_rng(0)
+    X = space.sample(m_bad + 8, rng)
+    U, floor, C = block.encode(X)
+    l = ParzenEstimator(U[:8], C[:8], block.k, n_int=block.n_int, min_bandwidth=floor[:8],
+                        multivariate=True)
+    g = ParzenEstimator(U[8:], C[8:], block.k, n_int=block.n_int, min_bandwidth=floor[8:],
+                        multivariate=True, bandwidth="scott")
+    Uc, lo, hi, cells = block.finish(rng.random((24, 4)))
+    ml, mg = int_masses([l, g], cells)
+    for pe, got in [(l, ml), (g, mg)]:
+        r = pe.n_real
+        for k in range(len(cells.ia)):
+            p = cells.col[cells.ia[k]]
+            a, b = cells.edges[cells.ia[k]], cells.edges[cells.ib[k]]
+            sd = pe.sigma[r + p]
+            ref = stats.norm.cdf(b, pe.mu[r + p], sd) - stats.norm.cdf(a, pe.mu[r + p], sd)
+            np.testing.assert_allclose(got[k], ref, rtol=1e-9, atol=1e-15)
+    # log_pdf with the shared masses is log_pdf computing them itself
+    np.testing.assert_array_equal(g.log_pdf(Uc, lo, hi, None, cells, mg), g.log_pdf(Uc, lo, hi, None))
 
 
 def test_categorical_kernel_hand_checked():

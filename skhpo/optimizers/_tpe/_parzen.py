@@ -247,6 +247,12 @@ def _cell_mass(ta: np.ndarray, sa: np.ndarray, tb: np.ndarray, sb: np.ndarray) -
     return np.where(sa == sb, d, 1.0 - ta - tb)
 
 
+def _edge_masses(z: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Normal masses of the cells ``[z[ia], z[ib]]`` (rows of standardised edges)."""
+    t, sign = _tails(z)
+    return _cell_mass(t[ia], sign[ia], t[ib], sign[ib])
+
+
 class IntCells(NamedTuple):
     """The distinct cells of a set of points on the integer columns.
 
@@ -603,7 +609,7 @@ class ParzenEstimator:
             :func:`int_cells` ``(lo, hi)``, if already computed.
         int_mass : ndarray of shape (n_cells, m) or None, default=None
             This estimator's :func:`int_masses` on ``cells``, if already
-            computed.
+            computed (then ``cells`` must be given too).
 
         Returns
         -------
@@ -729,8 +735,7 @@ def int_masses(estimators: list[ParzenEstimator], cells: IntCells) -> list[np.nd
             if 2 * len(centres) <= M:
                 z = edges[e0:e1, None] - centres  # (n_e, n_distinct)
                 z *= inv_u
-                t, sign = _tails(z)
-                out[k0:k1] = _cell_mass(t[ia], sign[ia], t[ib], sign[ib])[:, kernel]
+                out[k0:k1] = _edge_masses(z, ia, ib)[:, kernel]
                 p0 = p1
                 continue
         z = np.empty((e1 - e0, M))  # (n_e, M)
@@ -738,8 +743,7 @@ def int_masses(estimators: list[ParzenEstimator], cells: IntCells) -> list[np.nd
             zp = z[e_start[p] - e0 : e_start[p + 1] - e0]
             np.subtract(edges[e_start[p] : e_start[p + 1], None], mu[p], out=zp)
             zp *= inv[p]
-        t, sign = _tails(z)
-        out[k0:k1] = _cell_mass(t[ia], sign[ia], t[ib], sign[ib])
+        out[k0:k1] = _edge_masses(z, ia, ib)
         p0 = p1
     if len(estimators) == 1:
         return [out]

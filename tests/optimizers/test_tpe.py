@@ -568,3 +568,23 @@ def test_gamma_callable_is_used():
     opt = _run(TPEOptimizer({"x": (0.0, 1.0)}, gamma=gamma, n_initial_points=3, random_state=0),
                lambda p: p["x"], 6)
     assert calls and max(calls) <= opt.n_observations
+
+
+@BOTH
+def test_trailing_family_searches_around_its_own_best(multivariate):
+    # Family "a" (5 points, all asked) holds every one of the best trials
+    # overall; family "b" peaks at x = 0.3. b's next trial must come from b's
+    # own good group (near 0.3), not from its prior.
+    space = SearchSpace([{"model": ["a"], "k": Integer(0, 4)}, {"model": ["b"], "x": Real(0.0, 1.0)}])
+    obs = [space.encode({"model": "a", "k": k}) for k in range(5)]
+    xs = np.linspace(0.01, 0.99, 30)
+    obs += [space.encode({"model": "b", "x": float(x)}) for x in xs]
+    scores = [1.0] * 5 + list(0.5 - (xs - 0.3) ** 2)
+    picks = []
+    for seed in range(10):
+        opt = TPEOptimizer(space, multivariate=multivariate, random_state=seed)
+        opt.tell(obs, scores)
+        cand = opt.ask(1)[0]
+        assert cand.params["model"] == "b"  # "a" is exhausted
+        picks.append(cand.params["x"])
+    assert np.median(np.abs(np.array(picks) - 0.3)) < 0.08

@@ -195,11 +195,10 @@ class TPEOptimizer(BaseOptimizer):
     * **tree structure**: with several sub-spaces (model families), the
       sub-space is chosen first, by TPE on the root categorical over all
       observations; the parameters are then chosen by TPE on the
-      observations of that sub-space only, with the good group of the
-      global split (restricted to the sub-space), jointly when
-      ``multivariate``. So the budget flows to the families doing well while
-      each family's parameters are modelled on its own data; a family with
-      no good observation is sampled from its prior component.
+      observations of that sub-space only, split into good and bad by the
+      same ``gamma`` among themselves, jointly when ``multivariate``. So the
+      budget flows to the families doing well, while each family's trials,
+      even a trailing family's few, search around its own best ones.
     * **batches**: constant liar. Pending candidates (asked, not told) and
       the earlier picks of a batch join the bad group as fantasies, which
       spreads a batch out; a candidate already asked is never proposed.
@@ -296,6 +295,14 @@ class TPEOptimizer(BaseOptimizer):
     seeds); neither did a prior weight of 4 on the root (worse on the real
     task). So the family is still chosen on the root's ratio.
 
+    What did help there is the split used for a family's parameters. The
+    first version took the good group of the global split restricted to the
+    family (as hyperopt does): a trailing family then has no good
+    observation and its few trials are drawn from its prior, so they never
+    close in on a narrow optimum. Splitting each family's trials among
+    themselves makes those trials a local search around the family's best.
+    Spaces without sub-spaces are unaffected.
+
     References
     ----------
     .. [1] J. Bergstra, R. Bardenet, Y. Bengio and B. Kegl, "Algorithms for
@@ -326,7 +333,6 @@ class TPEOptimizer(BaseOptimizer):
     _bandwidth_rule = "neighbor"  # good group l(x), and g(x) when not multivariate
     _bandwidth_rule_bad = "scott"  # bad group g(x) when multivariate (see Notes)
     _cat_eps = None
-    _split_per_subspace = False
 
     def __init__(
         self,
@@ -428,7 +434,6 @@ class TPEOptimizer(BaseOptimizer):
         rng = self.rng
         n_ei = self.n_ei_candidates
         is_real = np.arange(len(y)) < n_obs  # fantasies come last
-        good_all = None
         if sp.root is None:
             s = 0
             rows = slice(None)
@@ -456,10 +461,9 @@ class TPEOptimizer(BaseOptimizer):
             rows = sub == s
         block = self._blocks[s]
         Xs = X[rows]
-        if good_all is not None and not self._split_per_subspace:
-            good = good_all[rows]
-        else:
-            good = split_good(y[rows], n_good(int(is_real[rows].sum()), self.gamma))
+        # The sub-space's own split: its best trials are its good group, even
+        # when none of them is among the best overall (see Notes).
+        good = split_good(y[rows], n_good(int(is_real[rows].sum()), self.gamma))
         out = np.full((n_ei, sp.n_columns), np.nan)
         if self._root_vals is not None:
             out[:, sp.root] = self._root_vals[s]

@@ -36,7 +36,9 @@ class NoImprovementStopper:
         Number of candidates evaluated since the best one, after which the
         search stops.
     min_delta : float, default=0.0
-        An improvement smaller than this does not count.
+        A candidate improves on the best score before it only if it exceeds
+        it by more than this; with 0, any strictly better score counts and a
+        tie does not.
     metric : str, default="score"
         The metric to watch: ``"score"`` for a single metric, or a key of a
         multi-metric ``scoring``.
@@ -48,6 +50,8 @@ class NoImprovementStopper:
     >>> stop({"mean_test_score": [0.5, 0.8, 0.7]})
     False
     >>> stop({"mean_test_score": [0.5, 0.8, 0.7, 0.75]})
+    True
+    >>> stop({"mean_test_score": [0.8, 0.8, 0.8]})  # ties are no improvement
     True
     """
 
@@ -65,7 +69,9 @@ class NoImprovementStopper:
         if len(s) <= self.patience:
             return False
         best_before = np.max(s[: -self.patience])
-        return bool(np.max(s[-self.patience :]) < best_before + self.min_delta)
+        # A tie with the best so far is not an improvement; neither is a gain
+        # of at most min_delta.
+        return bool(np.max(s[-self.patience :]) <= best_before + self.min_delta)
 
     def __repr__(self) -> str:
         return f"NoImprovementStopper(patience={self.patience!r}, min_delta={self.min_delta!r}, metric={self.metric!r})"

@@ -23,6 +23,12 @@ class RandomSearch(_BaseSkhpoSearchCV):
         ([0.5, np.nan], 2, 0.0, False),
         ([0.5, 0.7, np.nan], 2, 0.0, False),
         ([0.5, np.nan, 0.4, 0.3], 2, 0.0, True),
+        # a tie with the best is no improvement (a plateau stops the search)
+        ([0.8, 0.8], 1, 0.0, True),
+        ([0.8, 0.8, 0.8, 0.8], 2, 0.0, True),
+        # a gain of exactly min_delta does not count, a larger one does
+        ([0.5, 0.75], 1, 0.25, True),
+        ([0.5, 0.76], 1, 0.25, False),
     ],
 )
 def test_no_improvement_stopper(scores, patience, min_delta, expected):

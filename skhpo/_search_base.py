@@ -259,12 +259,34 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         check_space_for_estimator(space, self.estimator)
         # Building an optimizer validates its parameters before any fit.
         self._make_optimizer(space, 0)
+        # Public only once the search succeeded, so that a fit that raised
+        # does not leave the searcher looking fitted (``check_is_fitted``).
+        self._search_space = space
+        if hasattr(self, "search_space_"):
+            del self.search_space_
+        try:
+            super().fit(X, y, **params)
+        finally:
+            del self._callbacks, self._search_space
         #: The parsed search space.
         self.search_space_ = space
-        try:
-            return super().fit(X, y, **params)
-        finally:
-            del self._callbacks
+        return self
+
+    def _format_results(self, candidate_params: list, n_splits: int, out: list, more_results: Any = None) -> dict:
+        # A callable scorer may return a dict of metrics, and scikit-learn
+        # then replaces the scalar error_score of failed fits by a dict only
+        # when the same batch had a successful fit. A sequential search can
+        # have a batch whose every fit failed (the relaxed check lets it
+        # through), so make every failed entry a dict like the others.
+        if callable(self.scoring):
+            for kind in ("test_scores", "train_scores"):
+                keys = next((r[kind] for r in out if isinstance(r.get(kind), dict)), None)
+                if keys is None:
+                    continue
+                for r in out:
+                    if kind in r and not isinstance(r[kind], dict):
+                        r[kind] = {name: r[kind] for name in keys}
+        return super()._format_results(candidate_params, n_splits, out, more_results)
 
     def _objective_metric(self, results: dict) -> str:
         """The metric the optimizer maximises (the refit metric when there is one)."""
@@ -282,7 +304,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
     def _run_search(self, evaluate_candidates: Any, *, callback_ctx: Any = None) -> None:
         """Ask the optimizer, evaluate its candidates, tell it the scores; repeat."""
         seed = int(check_random_state_generator(self.random_state).integers(2**32 - 1))
-        optimizer = self._make_optimizer(self.search_space_, seed)
+        optimizer = self._make_optimizer(self._search_space, seed)
         n_batches_max = -(-self.n_iter // self.n_points)
         search_ctx = None
         if callback_ctx is not None:

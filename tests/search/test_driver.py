@@ -261,6 +261,45 @@ def test_failing_candidates_do_not_end_the_search():
     assert np.isnan(search.optimizer_.y_[[0, 2]]).all()
 
 
+@pytest.mark.parametrize("cands", [
+    [{"a": 0.1}, {"a": 0.9}, {"a": 0.2}, {"a": 0.7}],  # the first batch fails entirely
+    [{"a": 0.9}, {"a": 0.1}, {"a": 0.7}],  # a later batch fails entirely
+])
+def test_callable_scorer_returning_a_dict_survives_a_fully_failed_batch(cands):
+    # scikit-learn only turns error_score into a dict when the same batch
+    # had a successful fit; a sequential search has one-candidate batches.
+    def both(est, X, y):
+        return {"a": est.score(X, y), "twice": 2 * est.score(X, y)}
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = FixedSearchCV(FailingClassifier(), {"a": Real(0.0, 3.0)}, cands, n_iter=len(cands),
+                               cv=3, scoring=both, refit="twice").fit(X_IRIS, Y_IRIS)
+    res = search.cv_results_
+    expected = np.array([c["a"] if c["a"] >= 0.5 else np.nan for c in cands])
+    np.testing.assert_allclose(res["mean_test_a"], expected)
+    np.testing.assert_allclose(res["mean_test_twice"], 2 * expected)
+    assert search.best_params_ == {"a": 0.9}
+
+
+def test_a_fit_that_raises_leaves_the_searcher_unfitted():
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    search = RandomSearch(LogisticRegression(), {"C": Real(0.1, 1.0)}, n_iter=2, cv=3,
+                          random_state=0)
+    search.fit(X_IRIS, Y_IRIS)
+    check_is_fitted(search)
+    search.set_params(n_iter=0)
+    with pytest.raises(ValueError, match="n_iter"):
+        search.fit(X_IRIS, Y_IRIS)
+    unfitted = clone(search).set_params(n_iter=2, scoring="not_a_scorer")
+    with pytest.raises(ValueError):
+        unfitted.fit(X_IRIS, Y_IRIS)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(unfitted)
+
+
 def test_non_finite_warning_is_given_once_per_search():
     cands = [{"a": 0.1}, {"a": 0.9}, {"a": 0.2}, {"a": 0.7}]
     with warnings.catch_warnings(record=True) as record:

@@ -72,7 +72,9 @@ estimator : estimator object
     error_score : 'raise' or numeric, default=np.nan
         Value to assign to the score if an error occurs in estimator fitting.
         If set to 'raise', the error is raised. A candidate with a failed fit
-        is never chosen as best and is told to the optimizer as a failure.
+        ranks after those without one, is not chosen as best while any
+        candidate without a failed fit exists, and is told to the optimizer
+        as a failure.
 
     return_train_score : bool, default=False
         If ``False``, the ``cv_results_`` attribute will not include training

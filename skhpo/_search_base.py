@@ -35,6 +35,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import _search as _sk_search
 from sklearn.model_selection._search import BaseSearchCV
@@ -286,7 +287,22 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 for r in out:
                     if kind in r and not isinstance(r[kind], dict):
                         r[kind] = {name: r[kind] for name in keys}
-        return super()._format_results(candidate_params, n_splits, out, more_results)
+        results = super()._format_results(candidate_params, n_splits, out, more_results)
+        # Rank a candidate with a failed fold after every candidate without
+        # one, as scikit-learn ranks NaN means, whatever error_score is: so
+        # rank 1 is the candidate best_index_ can choose, never a failure
+        # whose numeric error_score looks good.
+        log = next((lg for obj, lg in reversed(_search_stack()) if obj is self), None)
+        failed = [i for i in log.failed if i < len(candidate_params)] if log is not None else []
+        if failed:
+            for key in [k for k in results if k.startswith("rank_test_")]:
+                means = np.array(results["mean_test_" + key[len("rank_test_") :]], dtype=float)
+                means[failed] = np.nan
+                ok = ~np.isnan(means)
+                if ok.any():  # else every candidate failed: keep scikit-learn's ranks
+                    means[~ok] = np.min(means[ok]) - 1.0
+                    results[key] = rankdata(-means, method="min").astype(np.int32)
+        return results
 
     def _objective_metric(self, results: dict) -> str:
         """The metric the optimizer maximises (the refit metric when there is one)."""
@@ -406,6 +422,19 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         log = getattr(self, "_failure_log", None)
         if log is not None:
             ok[[i for i in log.failed if i < len(ok)]] = False
+        if not ok.any() and np.isfinite(scores).any():
+            # Every candidate has a failed fold, but a numeric error_score
+            # gave them finite means: choose as GridSearchCV would, by mean
+            # score, and say so (refit then shows the error, if it recurs).
+            warnings.warn(
+                f"Every candidate has at least one failed fit, so best_index_ is the "
+                f"best mean_test_{refit_metric} counting error_score={self.error_score!r} "
+                "for the failed folds, as GridSearchCV would choose. Check the fit "
+                "failure warnings.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return int(np.argmax(np.where(np.isfinite(scores), scores, -np.inf)))
         if not ok.any():
             first = f" The first fit error was:\n{log.first_error}" if log and log.first_error else ""
             raise ValueError(

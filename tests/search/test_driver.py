@@ -322,6 +322,59 @@ def test_failed_candidate_with_numeric_error_score_is_never_best():
     assert np.isnan(search.optimizer_.y_[0])  # told as a failure, not as 5.0
 
 
+def test_failed_candidates_rank_after_the_others_whatever_error_score():
+    cands = [{"a": 0.1}, {"a": 0.9}, {"a": 0.7}, {"a": 0.3}]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = FixedSearchCV(FailingClassifier(), {"a": Real(0.0, 3.0)}, cands, n_iter=4, cv=3,
+                               error_score=5.0, scoring=["accuracy", "balanced_accuracy"],
+                               refit=False).fit(X_IRIS, Y_IRIS)
+        plain = FixedSearchCV(FailingClassifier(), {"a": Real(0.0, 3.0)}, cands, n_iter=4, cv=3,
+                              error_score=5.0).fit(X_IRIS, Y_IRIS)
+    assert plain.cv_results_["mean_test_score"][0] == 5.0
+    np.testing.assert_array_equal(plain.cv_results_["rank_test_score"], [3, 1, 2, 3])
+    assert plain.best_index_ == 1
+    for metric in ("accuracy", "balanced_accuracy"):
+        ranks = search.cv_results_[f"rank_test_{metric}"]
+        assert ranks.dtype == np.int32
+        assert set(ranks[[0, 3]]) == {3}  # failures last, tied (as NaN means are)
+
+
+class FailOnSmallTrain(ClassifierMixin, BaseEstimator):
+    def __init__(self, a=0.0):
+        self.a = a
+
+    def fit(self, X, y):
+        if len(X) < 100:
+            raise RuntimeError("too few rows")
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y):
+        return float(self.a)
+
+
+@pytest.mark.parametrize("refit", [False, True])
+def test_every_candidate_with_a_failed_fold_still_gives_results(refit):
+    # GridSearchCV keeps the results and chooses by mean when error_score is
+    # numeric; a skhpo search does the same, with a warning, instead of raising.
+    idx = np.random.default_rng(0).permutation(len(Y_IRIS))
+    cv = [(idx[:50], idx[50:100]), (idx[:120], idx[120:])]  # the first fold always fails
+    cands = [{"a": 0.2}, {"a": 0.8}, {"a": 0.5}]
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        search = FixedSearchCV(FailOnSmallTrain(), {"a": Real(0.0, 1.0)}, cands, n_iter=3, cv=cv,
+                               error_score=0.0, refit=refit).fit(X_IRIS, Y_IRIS)
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], [0.1, 0.4, 0.25])
+    assert search.best_index_ == 1
+    assert search.cv_results_["rank_test_score"][1] == 1
+    assert any("Every candidate has at least one failed fit" in str(w.message) for w in record)
+    assert hasattr(search, "best_estimator_") is refit
+
+
 def test_nan_and_inf_scores_are_never_best():
     class InfScorer(FailingClassifier):
         def score(self, X, y):

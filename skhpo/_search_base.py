@@ -70,6 +70,33 @@ class _FailureLog:
         self.first_error: str | None = None
 
 
+class _ErrorScore(float):
+    """A numeric ``error_score`` that can be told apart from a real score.
+
+    During a skhpo search, scikit-learn is given the user's ``error_score``
+    as an instance of this class: it compares and computes as the same
+    float, but the entries scikit-learn fills with it (a failed fit, and
+    also a scorer that raised, which scikit-learn does not report as a
+    failure) keep the type, so the driver can treat them as failures.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple:  # survives the trip to joblib workers
+        return (_ErrorScore, (float(self),))
+
+    def __repr__(self) -> str:
+        return float.__repr__(self)
+
+    __str__ = __repr__
+
+
+def _has_error_score(scores: Any) -> bool:
+    if isinstance(scores, dict):
+        return any(isinstance(v, _ErrorScore) for v in scores.values())
+    return isinstance(scores, _ErrorScore)
+
+
 _original_check = getattr(_sk_search, "_warn_or_raise_about_fit_failures", None)
 
 
@@ -92,11 +119,11 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
         return _original_check(results, error_score)
     errors = [r.get("fit_error") for r in results]
     n_splits = max(1, len(results) // max(log.batch_size, 1))
-    for i, err in enumerate(errors):
-        if err is not None:
+    for i, (err, r) in enumerate(zip(errors, results)):
+        if err is not None or _has_error_score(r.get("test_scores")):  # fit or scorer failed
             log.failed.add(log.n_candidates + i // n_splits)
-            if log.first_error is None:
-                log.first_error = err
+        if err is not None and log.first_error is None:
+            log.first_error = err
     n_failed = sum(e is not None for e in errors)
     log.n_fits += len(results)
     log.n_failed_fits += n_failed
@@ -265,9 +292,15 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self._search_space = space
         if hasattr(self, "search_space_"):
             del self.search_space_
+        error_score = self.error_score
+        if isinstance(error_score, numbers.Real) and not isinstance(error_score, bool):
+            # Marks the scores scikit-learn fills with it (see _ErrorScore);
+            # restored below, it equals the user's value meanwhile.
+            self.error_score = _ErrorScore(error_score)
         try:
             super().fit(X, y, **params)
         finally:
+            self.error_score = error_score
             del self._callbacks, self._search_space
         #: The parsed search space.
         self.search_space_ = space
@@ -378,8 +411,10 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                     if first + i in log.failed:
                         scores[i] = np.nan
                 optimizer.tell(candidates, scores)
-                if any(bool(cb(results)) for cb in self._callbacks):
-                    break
+                if self._callbacks:
+                    view = self._callback_view(results, log.failed)
+                    if any(bool(cb(view)) for cb in self._callbacks):
+                        break
         finally:
             stack.pop()
             if search_ctx is not None:
@@ -396,6 +431,26 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self._failure_log = log
         #: The optimizer after the search, with its observations (X_, y_).
         self.optimizer_ = optimizer
+
+    @staticmethod
+    def _callback_view(results: dict, failed: set) -> dict:
+        """The results as callbacks see them: failed candidates' test scores are NaN.
+
+        A numeric ``error_score`` must not look like a score to a stopper
+        (e.g. 0 for a negative loss would meet any threshold).
+        """
+        if not failed:
+            return results
+        idx = [i for i in failed if i < len(results["params"])]
+        view = dict(results)
+        for key, values in results.items():
+            if key.startswith(("mean_test_", "std_test_")) or (
+                key.startswith("split") and "_test_" in key
+            ):
+                arr = np.array(values, dtype=float)
+                arr[idx] = np.nan
+                view[key] = arr
+        return view
 
     @staticmethod
     def _warn_non_finite(results: dict) -> None:

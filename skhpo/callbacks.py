@@ -2,7 +2,9 @@
 
 A callback is any callable ``callback(results) -> bool`` given to a searcher's
 ``callbacks`` parameter. It is called after every batch of candidates with the
-results so far (a dict with the same keys as ``cv_results_``); returning
+results so far (a dict with the same keys as ``cv_results_``, where the test
+scores of a candidate whose fit or scoring failed are NaN, whatever
+``error_score`` is); returning
 ``True`` ends the search. The callbacks here keep no state: everything they
 decide is read from ``results``, so one instance can serve several searches,
 clones and parallel nested searches.

@@ -375,6 +375,40 @@ def test_every_candidate_with_a_failed_fold_still_gives_results(refit):
     assert hasattr(search, "best_estimator_") is refit
 
 
+class ScorerFails(FailingClassifier):
+    """Fits always; its score raises when ``a > 2.5`` (scikit-learn then uses error_score)."""
+
+    def __init__(self, a=0.0):
+        super().__init__(a=a, fail_below=-1.0, nan_above=10.0)
+
+    def score(self, X, y):
+        if self.a > 2.5:
+            raise RuntimeError("deliberate scoring failure")
+        return super().score(X, y)
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_a_scorer_that_raises_counts_as_a_failure(n_jobs):
+    # scikit-learn fills a raising scorer's score with error_score without
+    # flagging a failure; with error_score=5.0 it would look best.
+    from skhpo.callbacks import ScoreThresholdStopper
+
+    cands = [{"a": 2.9}, {"a": 0.9}, {"a": 2.7}, {"a": 0.6}]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = FixedSearchCV(ScorerFails(), {"a": Real(0.0, 3.0)}, cands, n_iter=4, cv=3,
+                               error_score=5.0, n_jobs=n_jobs,
+                               callbacks=ScoreThresholdStopper(4.0)).fit(X_IRIS, Y_IRIS)
+    res = search.cv_results_
+    np.testing.assert_allclose(res["mean_test_score"], [5.0, 0.9, 5.0, 0.6])  # as GridSearchCV
+    np.testing.assert_array_equal(res["rank_test_score"], [3, 1, 3, 2])
+    assert search.best_params_ == {"a": 0.9}
+    np.testing.assert_array_equal(np.isnan(search.optimizer_.y_), [True, False, True, False])
+    # the stopper did not take the failures' 5.0 for a score; the parameter is unchanged
+    assert len(res["params"]) == 4
+    assert type(search.error_score) is float and search.get_params()["error_score"] == 5.0
+
+
 def test_nan_and_inf_scores_are_never_best():
     class InfScorer(FailingClassifier):
         def score(self, X, y):

@@ -39,8 +39,12 @@ def check_random_state_generator(random_state: Any) -> np.random.Generator:
     >>> float(rng.random()) == float(check_random_state_generator(0).random())
     True
     """
-    if random_state is None or isinstance(random_state, numbers.Integral):
-        return np.random.default_rng(random_state)
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"random_state must be a non-negative int, got random_state={random_state!r}.")
+        return np.random.default_rng(int(random_state))
     if isinstance(random_state, np.random.Generator):
         return random_state
     if isinstance(random_state, np.random.RandomState):

@@ -394,6 +394,13 @@ class Categorical(Dimension):
                 f"choices={choices!r} of type {type(choices).__name__}. "
                 "Wrap a single value in a list."
             )
+        if isinstance(choices, (set, frozenset)):
+            # A set's order depends on string hashing, which differs between
+            # processes: the same seed would give different candidates.
+            raise TypeError(
+                "Categorical: `choices` must be an ordered sequence (a list or tuple), got a "
+                f"{type(choices).__name__}; write sorted(choices) or list the values in order."
+            )
         choices = list(choices)
         if len(choices) == 0:
             raise ValueError("Categorical: `choices` must not be empty, got [].")
@@ -548,4 +555,5 @@ class Distribution(Dimension):
     def __repr__(self) -> str:
         d = self.distribution
         name = getattr(getattr(d, "dist", None), "name", type(d).__name__)
-        return f"Distribution({name}{tuple(d.args)!r})"
+        args = [repr(a) for a in d.args] + [f"{k}={v!r}" for k, v in d.kwds.items()]
+        return f"Distribution({name}({', '.join(args)}))"

@@ -465,6 +465,7 @@ def test_other_searches_keep_sklearn_all_failed_error():
         ({"callbacks": 3}, TypeError, "callbacks must be None, a callable or a list"),
         ({"callbacks": [print, 3]}, TypeError, r"callbacks\[1\] must be callable"),
         ({"random_state": "seed"}, ValueError, "random_state must be"),
+        ({"random_state": -1}, ValueError, "random_state must be a non-negative int, got random_state=-1"),
         ({"search_spaces": {"a": (1.0, 0.0)}}, ValueError, "low < high"),
         ({"search_spaces": {"b": [1, 2]}}, ValueError, "Invalid parameter 'b'"),
         ({"search_spaces": {"a": []}}, ValueError, "must not be empty"),

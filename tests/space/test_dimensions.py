@@ -400,3 +400,8 @@ def test_categorical_round_trip(choices, data):
     assert dim.snap(np.array([u]))[0] == u
     assert dim.to_json(value) == i
     assert dim.from_json(dim.to_json(value)) == value
+
+
+def test_distribution_repr_shows_every_parameter():
+    assert repr(Distribution(stats.randint(0, 5, loc=2))) == "Distribution(randint(0, 5, loc=2))"
+    assert repr(Distribution(stats.norm(0.5, scale=0.1))) == "Distribution(norm(0.5, scale=0.1))"

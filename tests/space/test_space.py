@@ -619,3 +619,12 @@ def test_random_dimension_value_round_trip(dim, data):
         c = space.encode({"p": value})
         assert c.params["p"] == value
         assert space.to_candidate(c.vector).params["p"] == pytest.approx(value, rel=1e-9, abs=1e-12 * (dim.high - dim.low))
+
+
+def test_categorical_rejects_unordered_choices():
+    # a set's order depends on string hashing, so the same seed would give
+    # different candidates in different processes
+    with pytest.raises(TypeError, match=r"must be an ordered sequence.*got a set"):
+        Categorical({"rbf", "linear"})
+    with pytest.raises(TypeError, match=r"got a frozenset"):
+        Categorical(frozenset([1, 2]))

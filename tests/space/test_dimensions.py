@@ -405,3 +405,17 @@ def test_categorical_round_trip(choices, data):
 def test_distribution_repr_shows_every_parameter():
     assert repr(Distribution(stats.randint(0, 5, loc=2))) == "Distribution(randint(0, 5, loc=2))"
     assert repr(Distribution(stats.norm(0.5, scale=0.1))) == "Distribution(norm(0.5, scale=0.1))"
+
+
+def test_unbounded_sides_of_a_distribution_are_cut_at_the_tail_quantile():
+    # an optimizer probing the ends of the unit interval must not reach far
+    # tails that random sampling practically never draws
+    dim = Distribution(stats.norm(0.5, 0.1))
+    lo, hi = stats.norm(0.5, 0.1).ppf([1e-3, 1 - 1e-3])
+    assert dim.from_unit(0.0) == pytest.approx(lo) and dim.from_unit(1.0) == pytest.approx(hi)
+    assert dim.from_unit(0.5) == pytest.approx(0.5)
+    assert dim.to_unit(dim.from_unit(0.25)) == pytest.approx(0.25)
+    # a bounded side keeps its bound
+    expon = Distribution(stats.expon(1.0))
+    assert expon.from_unit(0.0) == pytest.approx(1.0)
+    assert expon.from_unit(1.0) == pytest.approx(stats.expon(1.0).ppf(1 - 1e-3))

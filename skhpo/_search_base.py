@@ -154,6 +154,19 @@ if _CAN_RELAX:
 _NON_FINITE = "One or more of the (test|train) scores are non-finite"
 
 
+def _params_key(params: dict) -> tuple:
+    """A hashable identity of a parameter dict (values by type and value, else by object)."""
+    items = []
+    for name in sorted(params):
+        v = params[name]
+        try:
+            hash(v)
+            items.append((name, type(v).__name__, v))
+        except TypeError:  # e.g. a list choice: the same object is the same value
+            items.append((name, "id", id(v)))
+    return tuple(items)
+
+
 def _is_int(x: Any) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
@@ -366,14 +379,34 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         stack.append((self, log))
         start = time.perf_counter()
         n_asked = 0
+        told: dict = {}  # parameters already evaluated -> the score told for them
+        n_copy_batches = 0
         results: dict = {}
         try:
             while n_asked < self.n_iter:
                 if self.max_time is not None and time.perf_counter() - start >= self.max_time:
                     break
-                candidates = optimizer.ask(min(self.n_points, self.n_iter - n_asked))
-                if not candidates:  # a finite space is exhausted
+                asked = optimizer.ask(min(self.n_points, self.n_iter - n_asked))
+                if not asked:  # a finite space is exhausted
                     break
+                # Overlapping sub-spaces can propose the same parameters from
+                # two sub-spaces: evaluate them once, tell the copy the score.
+                candidates, copies = [], []
+                batch_keys = set()
+                for c in asked:
+                    key = _params_key(c.params)
+                    if key in told or key in batch_keys:
+                        copies.append((c, key))
+                    else:
+                        batch_keys.add(key)
+                        candidates.append(c)
+                if not candidates:
+                    optimizer.tell([c for c, _ in copies], [told[k] for _, k in copies])
+                    n_copy_batches += 1
+                    if n_copy_batches >= 100:  # the distinct points are (nearly) exhausted
+                        break
+                    continue
+                n_copy_batches = 0
                 n_asked += len(candidates)
                 params = [c.params for c in candidates]
                 kwargs = {}
@@ -411,6 +444,9 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                     if first + i in log.failed:
                         scores[i] = np.nan
                 optimizer.tell(candidates, scores)
+                told.update((_params_key(p), float(v)) for p, v in zip(params, scores))
+                if copies:
+                    optimizer.tell([c for c, _ in copies], [told[k] for _, k in copies])
                 if self._callbacks:
                     view = self._callback_view(results, log.failed)
                     if any(bool(cb(view)) for cb in self._callbacks):

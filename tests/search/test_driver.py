@@ -495,6 +495,18 @@ def test_exhausted_finite_space_ends_cleanly():
     assert len({tuple(sorted(p.items())) for p in params}) == 6
 
 
+def test_overlapping_subspaces_never_evaluate_the_same_parameters_twice():
+    from sklearn.tree import DecisionTreeClassifier
+
+    space = [{"max_depth": [2, 3]}, {"max_depth": [3, 4]}]
+    search = RandomSearch(DecisionTreeClassifier(random_state=0), space, n_iter=10, cv=3,
+                          random_state=0).fit(X_IRIS, Y_IRIS)
+    depths = [p["max_depth"] for p in search.cv_results_["params"]]
+    assert sorted(depths) == [2, 3, 4]
+    # the optimizer was told the copy's score too: it has every asked point
+    assert len(search.optimizer_.y_) == 4
+
+
 def test_callbacks_stop_the_search():
     seen = []
 

@@ -58,6 +58,11 @@ def _search_stack() -> list:
     return stack
 
 
+def _running_log(owner: Any) -> "_FailureLog | None":
+    """The failure log of ``owner`` if it is a running skhpo search, else None."""
+    return next((lg for obj, lg in reversed(_search_stack()) if obj is owner), None)
+
+
 class _FailureLog:
     """What the relaxed check saw during one search (one per running search)."""
 
@@ -114,7 +119,7 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
         owner = sys._getframe(1).f_locals.get("self")
     except (AttributeError, ValueError):  # pragma: no cover - non-CPython
         owner = None
-    log = next((lg for obj, lg in reversed(_search_stack()) if obj is owner), None)
+    log = _running_log(owner)
     if log is None:
         return _original_check(results, error_score)
     errors = [r.get("fit_error") for r in results]
@@ -338,7 +343,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         # one, as scikit-learn ranks NaN means, whatever error_score is: so
         # rank 1 is the candidate best_index_ can choose, never a failure
         # whose numeric error_score looks good.
-        log = next((lg for obj, lg in reversed(_search_stack()) if obj is self), None)
+        log = _running_log(self)
         failed = [i for i in log.failed if i < len(candidate_params)] if log is not None else []
         if failed:
             for key in [k for k in results if k.startswith("rank_test_")]:

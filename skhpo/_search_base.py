@@ -393,6 +393,12 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                     break
                 asked = optimizer.ask(min(self.n_points, self.n_iter - n_asked))
                 if not asked:  # a finite space is exhausted
+                    warnings.warn(
+                        f"The search space has only {n_asked} distinct candidates, fewer than "
+                        f"n_iter={self.n_iter}; all of them were evaluated.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
                     break
                 # Overlapping sub-spaces can propose the same parameters from
                 # two sub-spaces: evaluate them once, tell the copy the score.

@@ -487,9 +487,11 @@ def test_bad_input_is_rejected_before_any_fit(params, err, match):
 # Stops and budget
 # --------------------------------------------------------------------------
 def test_exhausted_finite_space_ends_cleanly():
-    search = RandomSearch(DecisionTreeClassifier(random_state=0),
-                          {"max_depth": [1, 2, 3], "criterion": ["gini", "entropy"]}, n_iter=50,
-                          cv=3, random_state=0).fit(X_IRIS, Y_IRIS)
+    # RandomizedSearchCV warns likewise when its space is smaller than n_iter
+    with pytest.warns(UserWarning, match=r"only 6 distinct candidates, fewer than n_iter=50"):
+        search = RandomSearch(DecisionTreeClassifier(random_state=0),
+                              {"max_depth": [1, 2, 3], "criterion": ["gini", "entropy"]},
+                              n_iter=50, cv=3, random_state=0).fit(X_IRIS, Y_IRIS)
     params = search.cv_results_["params"]
     assert len(params) == 6
     assert len({tuple(sorted(p.items())) for p in params}) == 6

@@ -40,6 +40,7 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import _search as _sk_search
 from sklearn.model_selection._search import BaseSearchCV
 
+from .callbacks import NoImprovementStopper, ScoreThresholdStopper
 from .optimizers import BaseOptimizer, check_random_state_generator
 from .space import SearchSpace, check_space_for_estimator
 
@@ -275,9 +276,27 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         for i, cb in enumerate(callbacks):
             if not callable(cb):
                 raise TypeError(f"callbacks[{i}] must be callable, got {cb!r}.")
+        self._check_callback_metrics(callbacks)
         check_random_state_generator(self.random_state)  # raises on bad input
         self._check_optimizer_params()
         return callbacks
+
+    def _check_callback_metrics(self, callbacks: list) -> None:
+        """A stopper's ``metric`` must name a scored metric (known before fit
+        unless ``scoring`` is a callable, which may return a dict)."""
+        scoring = self.scoring
+        if callable(scoring):
+            return
+        if isinstance(scoring, (list, tuple, set, dict)):
+            names = sorted(scoring)
+        else:
+            names = ["score"]
+        for i, cb in enumerate(callbacks):
+            if isinstance(cb, (NoImprovementStopper, ScoreThresholdStopper)) and cb.metric not in names:
+                raise ValueError(
+                    f"callbacks[{i}] watches metric={cb.metric!r}, which is not among the "
+                    f"scored metrics {names} (from scoring={scoring!r}); pass one of them."
+                )
 
     # ---------------------------------------------------------------------- fit
     def fit(self, X: Any, y: Any = None, **params: Any) -> "_BaseSkhpoSearchCV":

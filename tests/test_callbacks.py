@@ -64,3 +64,45 @@ def test_stopper_ends_a_search():
     scores = search.cv_results_["mean_test_score"]
     assert len(scores) < 40
     assert scores[-1] >= 0.9 and np.all(scores[:-1] < 0.9)
+
+
+@pytest.mark.parametrize(
+    "scoring, metric, ok",
+    [
+        (None, "score", True),
+        ("accuracy", "accuracy", False),  # a single scorer's metric is "score"
+        (["accuracy", "f1_macro"], "f1_macro", True),
+        (["accuracy", "f1_macro"], "score", False),
+        ({"acc": "accuracy"}, "acc", True),
+        ({"acc": "accuracy"}, "accuracy", False),
+    ],
+)
+def test_stopper_metric_is_checked_before_any_fit(scoring, metric, ok):
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class CountingLR(ClassifierMixin, BaseEstimator):
+        fits = 0
+
+        def __init__(self, C=1.0):
+            self.C = C
+
+        def fit(self, X, y):
+            type(self).fits += 1
+            self.lr_ = LogisticRegression(C=self.C, max_iter=200).fit(X, y)
+            self.classes_ = self.lr_.classes_
+            return self
+
+        def predict(self, X):
+            return self.lr_.predict(X)
+
+    X, y = load_iris(return_X_y=True)
+    search = RandomSearch(CountingLR(), {"C": (1e-2, 1e2, "log-uniform")}, n_iter=2, cv=2,
+                          scoring=scoring, refit=False, random_state=0,
+                          callbacks=[NoImprovementStopper(5, metric=metric)])
+    if ok:
+        search.fit(X, y)
+        assert CountingLR.fits > 0
+    else:
+        with pytest.raises(ValueError, match=rf"callbacks\[0\] watches metric='{metric}'"):
+            search.fit(X, y)
+        assert CountingLR.fits == 0

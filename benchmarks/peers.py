@@ -16,7 +16,8 @@ evaluations and returns a :class:`RunResult`:
 
 A :class:`Problem` hides the mode: in ``"real"`` mode it holds the task's real
 estimator and data; in ``"surrogate"`` mode a fake estimator and row ids
-(:mod:`benchmarks.surrogate`). Tools that cannot express a task return a
+(:mod:`benchmarks.surrogate`), in ``"grid"`` mode the same with the grid
+surrogate of :mod:`benchmarks.grid`. Tools that cannot express a task return a
 result whose ``status`` starts with ``"n/a"``.
 """
 
@@ -50,8 +51,8 @@ class Problem:
     family_values: dict | None = None
 
     def cv(self) -> Any:
-        """The fixed CV splitter (plain KFold on row ids in surrogate mode)."""
-        if self.mode == "surrogate":
+        """The fixed CV splitter (plain KFold on row ids in surrogate and grid mode)."""
+        if self.mode in ("surrogate", "grid"):
             from sklearn.model_selection import KFold
 
             return KFold(n_splits=self.task.cv_folds, shuffle=True, random_state=0)
@@ -75,17 +76,17 @@ class Problem:
 
 
 def make_problem(task: T.Task, mode: str) -> Problem:
-    """The :class:`Problem` of ``task`` in ``mode`` ("real" or "surrogate")."""
+    """The :class:`Problem` of ``task`` in ``mode`` ("real", "surrogate" or "grid")."""
     if mode == "real":
         Xtr, Xte, ytr, yte = task.data()
         return Problem(task, mode, task.make_estimator(), Xtr, ytr, Xte, yte, task.scoring)
-    if mode == "surrogate":
+    if mode in ("surrogate", "grid"):
         from .surrogate import fake_data, make_fake
 
-        est, fams = make_fake(task)
+        est, fams = make_fake(task, "grid" if mode == "grid" else "model")
         Xtr, Xte, ytr, yte = fake_data(task)
         return Problem(task, mode, est, Xtr, ytr, Xte, yte, None, fams)
-    raise ValueError(f"mode must be 'real' or 'surrogate', got {mode!r}")
+    raise ValueError(f"mode must be 'real', 'surrogate' or 'grid', got {mode!r}")
 
 
 @dataclass

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budgets", nargs="+", type=int, default=[20, 40])
     ap.add_argument("--seeds", type=int, default=5, help="number of seeds (0 .. n-1)")
     ap.add_argument("--first-seed", type=int, default=0)
-    ap.add_argument("--mode", choices=["real", "surrogate"], default="real")
+    ap.add_argument("--mode", choices=["real", "surrogate", "grid"], default="real")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--resume", action="store_true", help="skip (task, tool, seed) already in --out")
     args = ap.parse_args(argv)

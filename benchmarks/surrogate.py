@@ -211,14 +211,20 @@ class Surrogate:
         return float(self.noise_sd_ * np.random.default_rng(seed).standard_normal())
 
 
-_SURROGATES: dict[str, Surrogate] = {}
+_SURROGATES: dict[str, Any] = {}
 
 
-def load_surrogate(task: Task) -> Surrogate:
-    """The (cached) :class:`Surrogate` of ``task``."""
-    if task.name not in _SURROGATES:
-        _SURROGATES[task.name] = Surrogate(task)
-    return _SURROGATES[task.name]
+def load_surrogate(task: Task, kind: str = "model") -> Any:
+    """The (cached) surrogate of ``task``: the fitted model, or the grid (``kind="grid"``)."""
+    key = f"{task.name}:{kind}"
+    if key not in _SURROGATES:
+        if kind == "grid":
+            from .grid import GridSurrogate
+
+            _SURROGATES[key] = GridSurrogate(task)
+        else:
+            _SURROGATES[key] = Surrogate(task)
+    return _SURROGATES[key]
 
 
 # --------------------------------------------------------------------------- fake estimators
@@ -253,6 +259,7 @@ class _FakeEstimator(BaseEstimator):
     """Base of the per-task fake estimators; see :func:`make_fake`."""
 
     _task: Task
+    _kind: str = "model"
 
     def _unit(self) -> np.ndarray:
         task = self._task
@@ -269,7 +276,7 @@ class _FakeEstimator(BaseEstimator):
         ids = np.asarray(X)[:, 0].astype(np.int64)
         self.fold_key_ = zlib.crc32(np.sort(ids).tobytes())
         self.unit_ = self._unit()
-        self.value_ = load_surrogate(self._task).value(self.unit_)
+        self.value_ = load_surrogate(self._task, self._kind).value(self.unit_)
         return self
 
     def score(self, X: Any, y: Any = None, sample_weight: Any = None) -> float:
@@ -277,18 +284,21 @@ class _FakeEstimator(BaseEstimator):
         ids = np.asarray(X)[:, 0]
         if ids.min() >= TEST_OFFSET:
             return self.value_
-        return self.value_ + load_surrogate(self._task).noise(self.unit_, self.fold_key_)
+        return self.value_ + load_surrogate(self._task, self._kind).noise(self.unit_, self.fold_key_)
 
     def predict(self, X: Any) -> np.ndarray:
         """A constant prediction (only so that tools that check for ``predict`` accept it)."""
         return np.zeros(len(X))
 
 
-_FAKES: dict[str, tuple[BaseEstimator, dict | None]] = {}
+_FAKES: dict[tuple[str, str], tuple[BaseEstimator, dict | None]] = {}
 
 
-def make_fake(task: Task) -> tuple[BaseEstimator, dict | None]:
+def make_fake(task: Task, kind: str = "model") -> tuple[BaseEstimator, dict | None]:
     """A fake estimator for ``task`` and the fake values of its CASH families.
+
+    ``kind`` selects the value function: the fitted model ("model") or the
+    grid of :mod:`benchmarks.grid` ("grid").
 
     Parameter names are those of the real task: ``a__b`` names make ``a`` a
     nested fake part with parameter ``b``, and a :class:`~benchmarks.tasks.Family`
@@ -301,8 +311,8 @@ def make_fake(task: Task) -> tuple[BaseEstimator, dict | None]:
     family_values : dict or None
         ``{family name: fake part}`` to put in the search space (CASH), else None.
     """
-    if task.name in _FAKES:
-        est, fams = _FAKES[task.name]
+    if (task.name, kind) in _FAKES:
+        est, fams = _FAKES[task.name, kind]
         from sklearn.base import clone
 
         return clone(est), fams
@@ -331,9 +341,9 @@ def make_fake(task: Task) -> tuple[BaseEstimator, dict | None]:
         for a, inner in nested.items():
             top_params.append(a)
             defaults[a] = _param_class(f"Fake{a.title()}", inner, _FakePart)()
-    cls = _param_class(f"Fake{cname}", top_params, _FakeEstimator, {"_task": task})
+    cls = _param_class(f"Fake{cname}", top_params, _FakeEstimator, {"_task": task, "_kind": kind})
     est = cls(**defaults)
-    _FAKES[task.name] = (est, family_values)
+    _FAKES[task.name, kind] = (est, family_values)
     from sklearn.base import clone
 
     return clone(est), family_values

@@ -255,7 +255,7 @@ def render(df: pd.DataFrame, metas: list[dict]) -> str:
         d = df[df["mode"] == mode]
         lines.append(f"### Mode: {mode} ({d['seed'].nunique()} seeds, budgets {', '.join(map(str, sorted(d['budget'].unique())))})\n")
         lines.append("Mean ± std over seeds. Best CV = the search's `best_score_`; test = its refitted best "
-                     "estimator on the held-out split" + (" (surrogate: the noise-free surrogate value of the chosen configuration)" if mode in ("surrogate", "grid") else "") + ".\n")
+                     "estimator on the held-out split" + (" (surrogate and grid modes: the noise-free surrogate value of the chosen configuration)" if mode in ("surrogate", "grid") else "") + ".\n")
         lines += task_tables(d)
         lines.append("#### Ranks\n")
         lines += rank_tables(d)

@@ -533,7 +533,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                             stacklevel=3,
                         )
 
-    def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> int:
+    def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> np.intp:
         """Best candidate by rank, never a failed one or one with a non-finite score."""
         if callable(refit):
             return BaseSearchCV._select_best_index(refit, refit_metric, results)
@@ -555,7 +555,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 UserWarning,
                 stacklevel=3,
             )
-            return int(np.argmax(np.where(np.isfinite(scores), scores, -np.inf)))
+            return np.argmax(np.where(np.isfinite(scores), scores, -np.inf))
         if not ok.any():
             first = f" The first fit error was:\n{log.first_error}" if log and log.first_error else ""
             raise ValueError(
@@ -563,4 +563,5 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 "so no best candidate can be chosen. Check the warnings above; set "
                 f"error_score='raise' to see the errors.{first}"
             )
-        return int(np.argmin(np.where(ok, ranks, np.inf)))
+        # A NumPy integer, as GridSearchCV's best_index_ is.
+        return np.argmin(np.where(ok, ranks, np.inf))

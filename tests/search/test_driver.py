@@ -149,6 +149,7 @@ def test_cv_results_match_gridsearchcv(n_points, kwargs):
         assert hasattr(ours, attr) == hasattr(ref, attr)
         if hasattr(ref, attr):
             assert getattr(ours, attr) == getattr(ref, attr)
+            assert type(getattr(ours, attr)) is type(getattr(ref, attr)), attr
     assert ours.multimetric_ == ref.multimetric_
     assert ours.n_splits_ == ref.n_splits_
 

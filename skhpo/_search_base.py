@@ -438,7 +438,9 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                     continue
                 n_copy_batches = 0
                 n_asked += len(candidates)
-                params = [c.params for c in candidates]
+                # Keys sorted, as ParameterGrid and ParameterSampler give them,
+                # so the param_* columns of cv_results_ come in the same order.
+                params = [dict(sorted(c.params.items())) for c in candidates]
                 kwargs = {}
                 batch_ctx = None
                 if search_ctx is not None:

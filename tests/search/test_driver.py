@@ -171,6 +171,21 @@ def test_cv_results_match_gridsearchcv_on_list_of_grids():
     assert [type(p["svc"]) for p in ours.cv_results_["params"]] == [type(p["svc"]) for p in ref.cv_results_["params"]]
 
 
+def test_cv_results_key_order_matches_randomizedsearchcv():
+    # The space lists "tol" before "C"; scikit-learn sorts the names.
+    from scipy.stats import loguniform
+    from sklearn.model_selection import RandomizedSearchCV
+
+    est = LogisticRegression(max_iter=200)
+    ref = RandomizedSearchCV(est, {"tol": loguniform(1e-5, 1e-3), "C": loguniform(1e-2, 1e2)},
+                             n_iter=2, cv=2, random_state=0).fit(X_IRIS, Y_IRIS)
+    ours = RandomSearch(est, {"tol": (1e-5, 1e-3, "log-uniform"), "C": (1e-2, 1e2, "log-uniform")},
+                        n_iter=2, cv=2, random_state=0).fit(X_IRIS, Y_IRIS)
+    assert list(ours.cv_results_) == list(ref.cv_results_)
+    assert [list(p) for p in ours.cv_results_["params"]] == [list(p) for p in ref.cv_results_["params"]]
+    assert list(ours.best_params_) == ["C", "tol"]
+
+
 def test_pandas_dataframe_of_cv_results():
     pd = pytest.importorskip("pandas")
     search = RandomSearch(LogisticRegression(max_iter=200), {"C": (1e-2, 1e2, "log-uniform")},

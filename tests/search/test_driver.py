@@ -640,6 +640,20 @@ def test_sklearn_callback_context_reports_progress():
     assert sum(1 for e in events if e[:2] == ("end", "batch")) == 2
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_sklearn_progress_bar_runs(n_jobs):
+    callback_mod = pytest.importorskip("sklearn.callback")
+    pytest.importorskip("rich")  # scikit-learn's ProgressBar draws with rich
+    search = RandomSearch(LogisticRegression(max_iter=200), {"C": (0.1, 10.0)}, n_iter=4,
+                          n_points=2, cv=3, random_state=0, n_jobs=n_jobs)
+    search.set_callbacks(callback_mod.ProgressBar())
+    search.fit(X_IRIS, Y_IRIS)
+    plain = RandomSearch(LogisticRegression(max_iter=200), {"C": (0.1, 10.0)}, n_iter=4,
+                         n_points=2, cv=3, random_state=0, n_jobs=n_jobs).fit(X_IRIS, Y_IRIS)
+    assert search.cv_results_["params"] == plain.cv_results_["params"]
+    np.testing.assert_array_equal(search.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"])
+
+
 def test_metadata_routing_when_enabled():
     import sklearn
 

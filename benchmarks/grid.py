@@ -174,7 +174,7 @@ class GridSurrogate:
         n_sub = len(task.subspaces)
         self._interp: list = []
         self._axes: list = []
-        self._noise_sd: list[float] = []
+        self.noise_sd_: list[float] = []
         self.check_sd_: list[float] = []
         self.check_max_: list[float] = []
         best, n = -np.inf, 0
@@ -200,7 +200,7 @@ class GridSurrogate:
             # constant classifier's 0.51 to 0.8) say nothing of the rest.
             self.check_sd_.append(float(1.4826 * np.median(np.abs(resid))) if len(resid) else 0.0)
             self.check_max_.append(float(np.max(np.abs(resid))) if len(resid) else 0.0)
-            self._noise_sd.append(self.check_sd_[-1] * math.sqrt(folds.shape[1]))
+            self.noise_sd_.append(self.check_sd_[-1] * math.sqrt(folds.shape[1]))
             best = max(best, float(y.max()))
             n += len(U)
         self.n_ = n
@@ -226,14 +226,9 @@ class GridSurrogate:
             q.append(min(max(x, axis[0]), axis[-1]))
         return q
 
-    @property
-    def noise_sd_(self) -> list[float]:
-        """Per-fold noise standard deviation of each sub-space."""
-        return list(self._noise_sd)
-
     def noise(self, u: np.ndarray, fold_key: int) -> float:
         """Deterministic per-(configuration, fold) noise, the size of the interpolation error."""
-        sd = self._noise_sd[int(u[0]) if self.task.is_cash else 0]
+        sd = self.noise_sd_[int(u[0]) if self.task.is_cash else 0]
         if sd == 0.0:
             return 0.0
         key = np.round(np.nan_to_num(u, nan=-1.0), 9).tobytes()

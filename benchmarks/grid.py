@@ -34,12 +34,11 @@ import math
 import os
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
 
-from .surrogate import DATA_DIR, _evaluate
+from .surrogate import DATA_DIR, _evaluate, _rounded, fold_noise
 from .tasks import Param, Task, get_task
 
 __all__ = ["GridSurrogate", "generate_grid", "grid_axes"]
@@ -209,7 +208,7 @@ class GridSurrogate:
 
     def value(self, u: np.ndarray) -> float:
         """The interpolated mean CV score of unit-encoded configuration ``u``."""
-        key = tuple(np.round(np.nan_to_num(u, nan=-1.0), 9).tolist())
+        key = tuple(_rounded(u).tolist())
         v = self._cache.get(key)
         if v is None:
             s = int(u[0]) if self.task.is_cash else 0
@@ -229,11 +228,7 @@ class GridSurrogate:
     def noise(self, u: np.ndarray, fold_key: int) -> float:
         """Deterministic per-(configuration, fold) noise, the size of the interpolation error."""
         sd = self.noise_sd_[int(u[0]) if self.task.is_cash else 0]
-        if sd == 0.0:
-            return 0.0
-        key = np.round(np.nan_to_num(u, nan=-1.0), 9).tobytes()
-        seed = zlib.crc32(key, fold_key & 0xFFFFFFFF)
-        return float(sd * np.random.default_rng(seed).standard_normal())
+        return fold_noise(u, fold_key, sd) if sd else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -151,6 +151,17 @@ def _features(task: Task, U: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(F), -1.0, F)
 
 
+def _rounded(u: np.ndarray) -> np.ndarray:
+    """``u`` with inactive columns at -1, rounded: the identity of a configuration."""
+    return np.round(np.nan_to_num(u, nan=-1.0), 9)
+
+
+def fold_noise(u: np.ndarray, fold_key: int, sd: float) -> float:
+    """Deterministic noise of standard deviation ``sd`` for one (configuration, fold)."""
+    seed = zlib.crc32(_rounded(u).tobytes(), fold_key & 0xFFFFFFFF)
+    return float(sd * np.random.default_rng(seed).standard_normal())
+
+
 class Surrogate:
     """A regression model of the mean CV score of a task's configurations.
 
@@ -197,7 +208,7 @@ class Surrogate:
 
     def value(self, u: np.ndarray) -> float:
         """The predicted mean CV score of unit-encoded configuration ``u`` (cached)."""
-        key = tuple(np.round(np.nan_to_num(u, nan=-1.0), 9).tolist())
+        key = tuple(_rounded(u).tolist())
         v = self._cache.get(key)
         if v is None:
             v = float(self.model_.predict(_features(self.task, u[None, :]))[0])
@@ -206,9 +217,7 @@ class Surrogate:
 
     def noise(self, u: np.ndarray, fold_key: int) -> float:
         """Deterministic per-(configuration, fold) noise."""
-        key = np.round(np.nan_to_num(u, nan=-1.0), 9).tobytes()
-        seed = zlib.crc32(key, fold_key & 0xFFFFFFFF)
-        return float(self.noise_sd_ * np.random.default_rng(seed).standard_normal())
+        return fold_noise(u, fold_key, self.noise_sd_)
 
 
 _SURROGATES: dict[str, Any] = {}

@@ -75,6 +75,10 @@ class _FailureLog:
         self.n_failed_fits = 0
         self.first_error: str | None = None
 
+    def failed_below(self, n: int) -> list[int]:
+        """Indices of the failed candidates among the first ``n``."""
+        return [i for i in self.failed if i < n]
+
 
 class _ErrorScore(float):
     """A numeric ``error_score`` that can be told apart from a real score.
@@ -363,7 +367,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         # rank 1 is the candidate best_index_ can choose, never a failure
         # whose numeric error_score looks good.
         log = _running_log(self)
-        failed = [i for i in log.failed if i < len(candidate_params)] if log is not None else []
+        failed = log.failed_below(len(candidate_params)) if log is not None else []
         if failed:
             for key in [k for k in results if k.startswith("rank_test_")]:
                 means = np.array(results["mean_test_" + key[len("rank_test_") :]], dtype=float)
@@ -480,7 +484,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 if copies:
                     optimizer.tell([c for c, _ in copies], [told[k] for _, k in copies])
                 if self._callbacks:
-                    view = self._callback_view(results, log.failed)
+                    view = self._callback_view(results, log.failed_below(len(results["params"])))
                     if any(bool(cb(view)) for cb in self._callbacks):
                         break
         finally:
@@ -501,22 +505,21 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self.optimizer_ = optimizer
 
     @staticmethod
-    def _callback_view(results: dict, failed: set) -> dict:
-        """The results as callbacks see them: failed candidates' test scores are NaN.
+    def _callback_view(results: dict, failed: list) -> dict:
+        """The results as callbacks see them: the ``failed`` candidates' test scores are NaN.
 
         A numeric ``error_score`` must not look like a score to a stopper
         (e.g. 0 for a negative loss would meet any threshold).
         """
         if not failed:
             return results
-        idx = [i for i in failed if i < len(results["params"])]
         view = dict(results)
         for key, values in results.items():
             if key.startswith(("mean_test_", "std_test_")) or (
                 key.startswith("split") and "_test_" in key
             ):
                 arr = np.array(values, dtype=float)
-                arr[idx] = np.nan
+                arr[failed] = np.nan
                 view[key] = arr
         return view
 
@@ -544,7 +547,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         ok = np.isfinite(scores)
         log = getattr(self, "_failure_log", None)
         if log is not None:
-            ok[[i for i in log.failed if i < len(ok)]] = False
+            ok[log.failed_below(len(ok))] = False
         if not ok.any() and np.isfinite(scores).any():
             # Every candidate has a failed fold, but a numeric error_score
             # gave them finite means: choose as GridSearchCV would, by mean

@@ -7,13 +7,15 @@ tenths of a decade wide) it smooths the optimum away: on cash4's model
 surrogate no SVC beats the best random forest, on the real task the best
 SVCs do, and that decides how much a trailing CASH family's few trials are
 worth. A grid surrogate tabulates the real
-5-fold CV score of every point of a regular grid of each sub-space (every
+CV score of every point of a regular grid of each sub-space (every
 choice of a categorical parameter and every value of an integer one with at
 most 60 values; ``n_real`` evenly spaced points of a continuous parameter
 and ``n_int`` of a wider integer one, in the unit encoding, so log-spaced
 for log priors) and interpolates linearly between grid points. It costs one
-real evaluation per grid point, so it suits small sub-spaces (cash4: 1,605
-grid points and 160 off-grid checks, about 12 CPU minutes).
+real evaluation per grid point, so it suits small sub-spaces. A random
+forest's ``n_estimators`` is tabulated at every value, from one fit at the
+largest (:func:`_forest_column`), so a forest sub-space is exact: no
+interpolation, and no added noise.
 
 Usage::
 
@@ -35,6 +37,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,14 +50,17 @@ __all__ = ["GridSurrogate", "generate_grid", "grid_axes"]
 _ALL_INTEGERS = 60
 
 
-def _axis(p: Param, n_real: int, n_int: int) -> np.ndarray:
-    """Unit coordinates of the grid points of one parameter (sorted, distinct)."""
+def _axis(p: Param, n_real: int, n_int: int, every: bool = False) -> np.ndarray:
+    """Unit coordinates of the grid points of one parameter (sorted, distinct).
+
+    ``every`` tabulates every value of an integer parameter, however many.
+    """
     if p.kind == "cat":
         k = len(p.choices)
         return (np.arange(k) + 0.5) / k
     if p.kind == "int":
         n_values = int(p.high) - int(p.low) + 1
-        if n_values <= _ALL_INTEGERS:
+        if n_values <= _ALL_INTEGERS or every:
             values = np.arange(int(p.low), int(p.high) + 1)
         else:
             values = np.unique([p.from_unit(u) for u in np.linspace(0.0, 1.0, n_int)])
@@ -65,12 +71,111 @@ def _axis(p: Param, n_real: int, n_int: int) -> np.ndarray:
 def grid_axes(task: Task, subspace: int, n_real: int = 31, n_int: int = 9) -> list[tuple[int, Param, np.ndarray]]:
     """``(column, param, unit axis)`` of every parameter of one sub-space.
 
-    ``column`` is the parameter's index in the task's unit encoding.
+    ``column`` is the parameter's index in the task's unit encoding. The
+    ``n_estimators`` of a random forest (see :func:`_forest_column`) is
+    tabulated at every value: one fit at the largest value gives them all.
     """
     off = 1 if task.is_cash else 0
-    return [
-        (off + j, p, _axis(p, n_real, n_int)) for j, (s, _name, p) in enumerate(task.columns()) if s == subspace
-    ]
+    forest = _forest_column(task, subspace)
+    out = []
+    for j, (s, _name, p) in enumerate(task.columns()):
+        if s == subspace:
+            out.append((off + j, p, _axis(p, n_real, n_int, every=off + j == forest)))
+    return out
+
+
+def _forest_column(task: Task, subspace: int) -> int | None:
+    """Unit column of the ``n_estimators`` of a seeded forest in ``subspace``, if any.
+
+    A scikit-learn forest with a fixed ``random_state`` draws one seed per
+    tree in order, so the forest of ``k`` trees is the first ``k`` trees of
+    the forest of ``k + 1``: the CV scores of every ``n_estimators`` come
+    from one fit at the largest (see :func:`_evaluate_forest`). Only forests
+    that average class probabilities qualify (``RandomForestClassifier``,
+    ``ExtraTreesClassifier``), with an integer ``random_state``, as the
+    estimator itself or the last step of a pipeline.
+    """
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+
+    off = 1 if task.is_cash else 0
+    est = task.make_estimator()
+    for j, (s, name, p) in enumerate(task.columns()):
+        if s != subspace or p.kind != "int" or not name.endswith("n_estimators"):
+            continue
+        owner = name.rsplit("__", 1)[0] if "__" in name else None
+        if owner is not None and not (hasattr(est, "steps") and owner == est.steps[-1][0]):
+            continue
+        est.set_params(**task.unit_to_params(_check_points(task, subspace, 1)[0]))
+        step = est[-1] if owner else est
+        if type(step) in (RandomForestClassifier, ExtraTreesClassifier) and isinstance(step.random_state, int):
+            return off + j
+    return None
+
+
+class _PrefixForest:
+    """Stands in for a fitted forest restricted to its first ``k`` trees.
+
+    Holds the averaged class probabilities of those trees on one validation
+    fold; a scorer called on it sees ``predict_proba``/``predict`` as the
+    ``k``-tree forest would give them.
+    """
+
+    def __init__(self, classes: np.ndarray, proba: np.ndarray) -> None:
+        self.classes_ = classes
+        self._proba = proba
+
+    def __sklearn_tags__(self):  # noqa: D105 - the scorer asks whether this is a classifier
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags())
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self._proba
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[np.argmax(self._proba, axis=1)]
+
+
+def _evaluate_forest(task: Task, U: np.ndarray, col: int) -> tuple[np.ndarray, np.ndarray]:
+    """Real CV fold scores of forest configurations ``U`` differing in ``n_estimators`` (column ``col``).
+
+    Groups the rows by their other coordinates, fits one forest per group and
+    fold at the group's largest ``n_estimators``, and scores every smaller
+    forest as the running mean of its first trees' class probabilities,
+    exactly as scikit-learn averages them. ``seconds`` is the group's fit
+    time shared out over its rows.
+    """
+    from sklearn.base import clone
+    from sklearn.metrics import get_scorer
+
+    X_train, _X_test, y_train, _y_test = task.data()
+    base = task.make_estimator()
+    scorer = get_scorer(task.scoring)
+    splits = list(task.cv().split(X_train, y_train))
+    folds = np.full((len(U), len(splits)), np.nan)
+    seconds = np.zeros(len(U))
+    others = np.delete(np.nan_to_num(U, nan=-1.0), col, axis=1)
+    _, group = np.unique(others.round(9), axis=0, return_inverse=True)
+    for g in np.unique(group):
+        rows = np.flatnonzero(group == g)
+        params = [task.unit_to_params(U[i]) for i in rows]
+        key = [k for k in params[0] if k.endswith("n_estimators")][0]
+        sizes = np.array([int(p[key]) for p in params])
+        t0 = time.perf_counter()
+        for f, (tr, va) in enumerate(splits):
+            est = clone(base).set_params(**params[int(np.argmax(sizes))])
+            est.fit(X_train[tr], y_train[tr])
+            Xv = X_train[va]
+            forest = est
+            if hasattr(est, "steps"):
+                Xv = est[:-1].transform(Xv)
+                forest = est[-1]
+            cum = np.cumsum([t.predict_proba(Xv) for t in forest.estimators_], axis=0)
+            for i, k in zip(rows, sizes):
+                folds[i, f] = scorer(_PrefixForest(forest.classes_, cum[k - 1] / k), Xv, y_train[va])
+        seconds[rows] = (time.perf_counter() - t0) / len(rows)
+    return folds, seconds
 
 
 def _path(task: Task, subspace: int) -> Path:
@@ -109,7 +214,8 @@ def generate_grid(
     for k, (col, _p, _a) in enumerate(axes):
         U[:, col] = [pt[k] for pt in points]
     t0 = time.perf_counter()
-    folds, seconds = _evaluate(task, U)
+    forest = _forest_column(task, subspace)
+    folds, seconds = _evaluate_forest(task, U, forest) if forest is not None else _evaluate(task, U)
     U_check = _check_points(task, subspace, n_check)
     folds_check, _ = _evaluate(task, U_check)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -237,13 +343,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("action", choices=["generate", "check"])
     ap.add_argument("--tasks", nargs="+", default=["cash4"])
     ap.add_argument("--subspaces", nargs="+", type=int, default=None, help="sub-space indices (default: all)")
+    ap.add_argument("--n-real", type=int, default=31, help="grid points per continuous parameter (generate)")
     args = ap.parse_args(argv)
     for name in args.tasks:
         task = get_task(name)
         subs = args.subspaces if args.subspaces is not None else range(len(task.subspaces))
         if args.action == "generate":
             for s in subs:
-                generate_grid(task, s)
+                generate_grid(task, s, n_real=args.n_real)
             continue
         print(
             "| task | sub-space | grid points | best mean CV | share of points within 0.003 of the task's best "

@@ -21,7 +21,9 @@ class TPESearchCV(_BaseSkhpoSearchCV):
     candidates seen so far are split into a good and a bad group, a Parzen
     density is fitted to each, and the next candidate maximises the ratio of
     the good density to the bad one. Conditional spaces are modelled as a
-    tree: the choice of sub-space is the root, and each parameter's density
+    tree: the choice of sub-space is the root, made by a rising bandit (Li
+    et al., 2020) that keeps searching the leading family and any family
+    still improving fast enough to catch up, and each parameter's density
     is built only from the candidates in which it was active.
 
     Parameters

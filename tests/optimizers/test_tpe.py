@@ -384,6 +384,68 @@ def test_cash_budget_flows_to_the_best_family(multivariate, batch):
         np.testing.assert_array_equal(~np.isnan(x), opt.space.active[s])
 
 
+def _three_families() -> SearchSpace:
+    return SearchSpace([{"model": [m], "x": Real(0.0, 1.0)} for m in ("a", "b", "c")])
+
+
+def _history(space: SearchSpace, per_family: dict) -> tuple[list, list]:
+    """Observations told family after family, each in the order given."""
+    obs, scores = [], []
+    for model, ys in per_family.items():
+        for i, v in enumerate(ys):
+            obs.append(space.encode({"model": model, "x": (i + 0.5) / len(ys)}))
+            scores.append(v)
+    return obs, scores
+
+
+def _next_families(per_family: dict, n: int = 1, seeds: range = range(5)) -> set:
+    space = _three_families()
+    out = set()
+    for seed in seeds:
+        opt = TPEOptimizer(space, random_state=seed)
+        opt.tell(*_history(space, per_family))
+        out |= {c.params["model"] for c in opt.ask(n)}
+    return out
+
+
+def test_rising_bandit_keeps_a_climbing_family_in_play():
+    # a leads and is flat; b is behind but improved by 0.05 a trial over the
+    # later half of its trials (upper bound 0.8 + 0.05 * 20 > 0.9); c is
+    # behind and flat.
+    # b is in play and has fewer trials than a: it is next.
+    hist = {"a": [0.9] * 10, "b": [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8], "c": [0.6] * 8}
+    assert _next_families(hist) == {"b"}
+
+
+def test_rising_bandit_drops_a_family_that_stopped_improving():
+    # b climbed, then the later half of its trials (4 of 9) did not improve:
+    # upper bound 0.8 < 0.9.
+    hist = {"a": [0.9] * 10, "b": [0.5, 0.6, 0.7, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8], "c": [0.6] * 8}
+    assert _next_families(hist) == {"a"}
+    # ... unless its slow improvement can still reach the leader in 20 trials:
+    # (0.8 - 0.76) / 4 * 20 = 0.2 -> upper bound 1.0 >= 0.9.
+    hist["b"] = [0.5, 0.6, 0.7, 0.75, 0.76, 0.77, 0.78, 0.79, 0.8]
+    assert _next_families(hist) == {"b"}
+
+
+def test_rising_bandit_families_with_few_or_failed_trials():
+    # c has one trial: too few to judge, in play and the least tried.
+    assert _next_families({"a": [0.9] * 6, "b": [0.5] * 6, "c": [0.1]}) == {"c"}
+    # c's trials all failed: out of play, whatever its count.
+    hist = {"a": [0.9] * 6, "b": [0.5] * 6, "c": [np.nan, np.nan]}
+    assert _next_families(hist) == {"a"}
+
+
+def test_rising_bandit_spreads_a_batch_over_the_families_in_play():
+    # a and b both in play with 6 trials each: a batch of 4 alternates.
+    hist = {"a": [0.5, 0.6, 0.7, 0.8, 0.85, 0.9], "b": [0.5, 0.6, 0.7, 0.8, 0.85, 0.88], "c": [0.1] * 6}
+    space = _three_families()
+    opt = TPEOptimizer(space, random_state=0)
+    opt.tell(*_history(space, hist))
+    picks = [c.params["model"] for c in opt.ask(4)]
+    assert sorted(picks) == ["a", "a", "b", "b"]
+
+
 def test_subspace_without_observations_is_sampled_from_its_prior():
     space = _cash_space()
     opt = TPEOptimizer(space, n_initial_points=1, random_state=0)

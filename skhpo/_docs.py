@@ -59,8 +59,13 @@ estimator : estimator object
         ``split``: use an int ``random_state`` in shuffling splitters.
 
     verbose : int, default=0
-        Controls the verbosity, as in
-        :class:`~sklearn.model_selection.GridSearchCV`.
+        Progress printed to standard output (with ``print``, as scikit-learn's
+        ``verbose`` does): at 1, one line per batch with the number of
+        candidates so far, the batch's best score, the best score so far (and
+        its candidate) and the elapsed time; at 2, also each candidate's
+        score and parameters; at 3 and above, also scikit-learn's own lines
+        per fit, as :class:`~sklearn.model_selection.GridSearchCV` prints
+        them.
 
     pre_dispatch : int or str, default='2*n_jobs'
         Controls the number of jobs dispatched during parallel execution.
@@ -91,7 +96,8 @@ estimator : estimator object
 
     max_time : float or None, default=None
         Stop asking for new candidates after this many seconds. A batch that
-        has started is finished.
+        has started is finished, and the first batch is always evaluated,
+        however small ``max_time`` is.
 
     callbacks : callable or list of callables, default=None
         Called after every batch as ``callback(results)`` with the results so
@@ -153,8 +159,10 @@ The search runs ``ask -> evaluate -> tell`` rounds on top of scikit-learn's
     :class:`~sklearn.model_selection.GridSearchCV` would, so scoring, refit,
     ``cv_results_`` and parallelism behave the same. No candidate is evaluated
     twice. A failing fit never ends the search: it is recorded per
-    ``error_score``; if every candidate fails, ``fit`` raises with the first
-    error."""
+    ``error_score``, each distinct error is shown once (a
+    ``FitFailedWarning`` with its traceback) and the failures are summarised
+    with counts when the search ends; if every candidate fails, ``fit``
+    raises with the first error."""
 
 
 def fill_doc(obj: T) -> T:

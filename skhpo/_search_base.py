@@ -27,6 +27,7 @@ one failing candidate from spoiling a sequential search:
 from __future__ import annotations
 
 import numbers
+import re
 import sys
 import threading
 import time
@@ -42,6 +43,7 @@ from sklearn.model_selection._search import BaseSearchCV
 
 from .callbacks import NoImprovementStopper, ScoreThresholdStopper
 from .optimizers import BaseOptimizer, check_random_state_generator
+from ._warn import warn_user
 from .space import SearchSpace, check_space_for_estimator
 
 __all__: list[str] = []
@@ -74,10 +76,81 @@ class _FailureLog:
         self.n_fits = 0
         self.n_failed_fits = 0
         self.first_error: str | None = None
+        self.errors: Counter = Counter()  # failed fits per distinct error (see _error_kind)
+        self.examples: dict[str, str] = {}  # the first traceback of each distinct error
+        self.n_shown_fits = 0  # failed fits already reported in a warning
+        # Fits whose scorer raised: scikit-learn warns about each with its
+        # traceback; the driver lets the first batch with one warn, silences
+        # the rest and counts them.
+        self.n_failed_scores = 0
 
     def failed_below(self, n: int) -> list[int]:
         """Indices of the failed candidates among the first ``n``."""
         return [i for i in self.failed if i < n]
+
+    def record(self, results: list) -> Counter:
+        """Record one batch's fit results; return the failed fits of each new kind of error."""
+        n_splits = max(1, len(results) // max(self.batch_size, 1))
+        new: Counter = Counter()
+        for i, r in enumerate(results):
+            err = r.get("fit_error")
+            scorer_failed = err is None and _has_error_score(r.get("test_scores"))
+            if err is not None or scorer_failed:
+                self.failed.add(self.n_candidates + i // n_splits)
+            if scorer_failed:
+                self.n_failed_scores += 1
+            if err is None:
+                continue
+            self.n_failed_fits += 1
+            if self.first_error is None:
+                self.first_error = err
+            kind = _error_kind(err)
+            if kind not in self.errors or kind in new:
+                self.examples.setdefault(kind, err)
+                new[kind] += 1
+            self.errors[kind] += 1
+        self.n_fits += len(results)
+        self.n_candidates += len(results) // n_splits
+        self.n_shown_fits += sum(new.values())
+        return new
+
+    def summary(self, error_score: Any) -> str | None:
+        """A closing summary of the failures, or None when every failure was already shown."""
+        if self.n_failed_fits <= self.n_shown_fits and not self.n_failed_scores:
+            return None
+        lines = [f"  {n} x {_error_line(self.examples[kind])}" for kind, n in self.errors.most_common()]
+        if self.n_failed_scores:
+            lines.append(
+                f"  {self.n_failed_scores} x the scorer raised on a fitted model (scikit-learn's "
+                "'Scoring failed' warning showed the first traceback)"
+            )
+        lines = "\n".join(lines)
+        return (
+            f"{self.n_failed_fits + self.n_failed_scores} of the search's {self.n_fits} fits failed "
+            f"({len(self.failed)} of {self.n_candidates} candidates have a failed fit), "
+            f"scored as error_score={error_score!r}. "
+            f"Failed fits per error (the first traceback of each was shown when it first "
+            f"occurred):\n{lines}"
+        )
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _error_kind(traceback_text: str) -> str:
+    """The identity of a fit error: its traceback with numbers masked.
+
+    ``"deliberate failure at a=0.1"`` and ``"... at a=0.2"`` are the same
+    kind of error; a different exception or a different place is another.
+    """
+    return _NUMBER.sub("#", traceback_text)
+
+
+def _error_line(traceback_text: str) -> str:
+    """The exception line of a traceback (``"ValueError: Input X contains NaN."``)."""
+    lines = traceback_text.strip().splitlines()
+    body = [ln for ln in lines[1:] if ln.strip() and not ln[0].isspace()]
+    return body[0].strip() if body else lines[-1].strip() if lines else traceback_text
 
 
 class _ErrorScore(float):
@@ -114,8 +187,10 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
     """Stand-in for scikit-learn's ``_warn_or_raise_about_fit_failures``.
 
     Outside a skhpo search it calls the original unchanged. Inside one, it
-    records which candidates failed and warns instead of raising when every
-    fit of the batch failed.
+    records which candidates failed, never raises (not even when every fit
+    of the batch failed), and warns once per distinct error per search,
+    with the traceback and the number of fits it failed in this batch;
+    later repeats are only counted, and summarised when the search ends.
     """
     # The check is called from the ``evaluate_candidates`` closure of
     # BaseSearchCV.fit, whose frame holds the search as ``self``: relax only
@@ -127,31 +202,20 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
     log = _running_log(owner)
     if log is None:
         return _original_check(results, error_score)
-    errors = [r.get("fit_error") for r in results]
-    n_splits = max(1, len(results) // max(log.batch_size, 1))
-    for i, (err, r) in enumerate(zip(errors, results)):
-        if err is not None or _has_error_score(r.get("test_scores")):  # fit or scorer failed
-            log.failed.add(log.n_candidates + i // n_splits)
-        if err is not None and log.first_error is None:
-            log.first_error = err
-    n_failed = sum(e is not None for e in errors)
-    log.n_fits += len(results)
-    log.n_failed_fits += n_failed
-    log.n_candidates += len(results) // n_splits
-    if n_failed == 0:
-        return None
-    if n_failed < len(results):
-        return _original_check(results, error_score)
-    summary = "\n".join(
-        f"{'-' * 80}\n{n} fits failed with the following error:\n{err}"
-        for err, n in Counter(e for e in errors if e is not None).items()
-    )
-    warnings.warn(
-        f"\nAll the {len(results)} fits of this batch failed; the search goes on and "
-        f"scores them as error_score={error_score!r}.\n{summary}",
-        FitFailedWarning,
-        stacklevel=2,
-    )
+    new = log.record(results)
+    if new:
+        details = "\n".join(
+            f"{'-' * 80}\n{n} fits failed with the following error:\n{log.examples[kind]}"
+            for kind, n in new.items()
+        )
+        warn_user(
+            f"\n{sum(new.values())} of the {len(results)} fits of this batch failed with an "
+            f"error not seen before in this search; they are scored as error_score={error_score!r} "
+            "and the search goes on. Each distinct error is shown once; its repeats are "
+            "counted and summarised when the search ends. Set error_score='raise' to "
+            f"debug.\n{details}",
+            FitFailedWarning,
+        )
     return None
 
 
@@ -165,20 +229,90 @@ _NON_FINITE = "One or more of the (test|train) scores are non-finite"
 
 
 def _params_key(params: dict) -> tuple:
-    """A hashable identity of a parameter dict (values by type and value, else by object)."""
-    items = []
-    for name in sorted(params):
-        v = params[name]
+    """A hashable identity of a parameter dict: equal keys, the same configuration."""
+    return tuple((name, _value_key(params[name])) for name in sorted(params))
+
+
+def _value_key(v: Any) -> tuple:
+    """A hashable identity of one parameter value.
+
+    Estimators compare by class and (recursively) by their parameters, as
+    ``clone`` would rebuild them, so two ``SVC(C=1.0)`` from two sub-spaces
+    are the same value; sequences and dicts by their items; numbers and
+    other hashable values by type and value (``1`` and ``1.0`` differ, as
+    they do to scikit-learn); anything else by identity.
+    """
+    if hasattr(v, "get_params") and not isinstance(v, type):
         try:
-            hash(v)
-            items.append((name, type(v).__name__, v))
-        except TypeError:  # e.g. a list choice: the same object is the same value
-            items.append((name, "id", id(v)))
-    return tuple(items)
+            inner = v.get_params(deep=False)
+        except Exception:  # a broken get_params: fall back to identity
+            return ("id", id(v))
+        return ("estimator", type(v).__module__, type(v).__qualname__, _params_key(inner))
+    if isinstance(v, (list, tuple)):
+        return (type(v).__name__,) + tuple(_value_key(x) for x in v)
+    if isinstance(v, dict):
+        return ("dict", _params_key(v)) if all(isinstance(k, str) for k in v) else ("id", id(v))
+    if isinstance(v, float) and v != v:  # every NaN is the same value
+        return (type(v).__name__, "nan")
+    try:
+        hash(v)
+    except TypeError:  # e.g. an array: the same object is the same value
+        return ("id", id(v))
+    return (type(v).__name__, v)
 
 
 def _is_int(x: Any) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def _split_repeats(asked: list, told: dict) -> tuple[list, list]:
+    """Split proposals into new parameter dicts and repeats of evaluated ones.
+
+    Overlapping sub-spaces can propose the same parameters from two
+    sub-spaces: each is evaluated once, the copy is told the same score.
+    Returns ``(new candidates, [(repeat, its key), ...])``.
+    """
+    new, repeats, keys = [], [], set()
+    for c in asked:
+        key = _params_key(c.params)
+        if key in told or key in keys:
+            repeats.append((c, key))
+        else:
+            keys.add(key)
+            new.append(c)
+    return new, repeats
+
+
+class _Run:
+    """The state of one running search (it lives only during ``_run_search``)."""
+
+    def __init__(self, optimizer: BaseOptimizer) -> None:
+        self.optimizer = optimizer
+        self.log = _FailureLog()
+        self.start = time.perf_counter()
+        self.results: dict = {}  # evaluate_candidates' latest return: all results so far
+        self.told: dict = {}  # parameters already evaluated -> the score told for them
+        self.n_evaluated = 0
+        self.n_batches = 0
+        self.best_score = -np.inf
+        self.best_index: int | None = None  # in evaluation order
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def tell(self, candidates: list, params: list, scores: np.ndarray) -> None:
+        """Tell the optimizer a batch's scores (NaN for failures) and remember them."""
+        first = len(self.told)
+        self.optimizer.tell(candidates, scores)
+        for i, (p, v) in enumerate(zip(params, scores)):
+            self.told[_params_key(p)] = float(v)
+            if np.isfinite(v) and v > self.best_score:
+                self.best_score, self.best_index = float(v), first + i
+
+    def tell_repeats(self, repeats: list) -> None:
+        """Tell the optimizer the earlier score of each repeated proposal."""
+        if repeats:
+            self.optimizer.tell([c for c, _ in repeats], [self.told[k] for _, k in repeats])
 
 
 class _BaseSkhpoSearchCV(BaseSearchCV):
@@ -241,6 +375,12 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
 
     # -------------------------------------------------------------- validation
     def _check_search_params(self) -> list:
+        if isinstance(self.estimator, type):
+            name = self.estimator.__name__
+            raise TypeError(
+                f"Expected an estimator instance ({name}()), got estimator class instead "
+                f"(estimator={name})."
+            )
         if not hasattr(self.estimator, "fit") or not hasattr(self.estimator, "get_params"):
             raise TypeError(
                 "estimator must be a scikit-learn estimator with fit and get_params, got "
@@ -257,6 +397,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 "n_initial_points must be None or an int >= 0, got "
                 f"n_initial_points={self.n_initial_points!r}."
             )
+        if not isinstance(self.verbose, numbers.Integral) or self.verbose < 0:
+            raise ValueError(f"verbose must be an int >= 0, got verbose={self.verbose!r}.")
         if self.max_time is not None and (
             not isinstance(self.max_time, numbers.Real)
             or isinstance(self.max_time, bool)
@@ -333,16 +475,20 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self._search_space = space
         if hasattr(self, "search_space_"):
             del self.search_space_
-        error_score = self.error_score
+        error_score, verbose = self.error_score, self.verbose
         if isinstance(error_score, numbers.Real) and not isinstance(error_score, bool):
             # Marks the scores scikit-learn fills with it (see _ErrorScore);
             # restored below, it equals the user's value meanwhile.
             self.error_score = _ErrorScore(error_score)
+        # The driver prints one line per batch from verbose=1; scikit-learn's
+        # own per-fit lines only from verbose=3 (restored below).
+        self._verbosity = int(verbose)
+        self.verbose = int(verbose) if verbose >= 3 else 0
         try:
             super().fit(X, y, **params)
         finally:
-            self.error_score = error_score
-            del self._callbacks, self._search_space
+            self.error_score, self.verbose = error_score, verbose
+            del self._callbacks, self._search_space, self._verbosity
         #: The parsed search space.
         self.search_space_ = space
         return self
@@ -392,106 +538,125 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         return metrics[0]
 
     def _run_search(self, evaluate_candidates: Any, *, callback_ctx: Any = None) -> None:
-        """Ask the optimizer, evaluate its candidates, tell it the scores; repeat."""
+        """The search policy: ask the optimizer, evaluate, tell; until a stop."""
         seed = int(check_random_state_generator(self.random_state).integers(2**32 - 1))
-        optimizer = self._make_optimizer(self._search_space, seed)
-        n_batches_max = -(-self.n_iter // self.n_points)
-        search_ctx = None
-        if callback_ctx is not None:
-            search_ctx = callback_ctx.subcontext(
-                task_name="search", max_subtasks=n_batches_max, sequential_subtasks=True
-            ).call_on_fit_task_begin(estimator=self)
-
-        log = _FailureLog()
+        run = _Run(self._make_optimizer(self._search_space, seed))
+        search_ctx = self._open_search_context(callback_ctx)
         stack = _search_stack()
-        stack.append((self, log))
-        start = time.perf_counter()
-        n_asked = 0
-        told: dict = {}  # parameters already evaluated -> the score told for them
-        n_copy_batches = 0
-        results: dict = {}
+        stack.append((self, run.log))
         try:
-            while n_asked < self.n_iter:
-                if self.max_time is not None and time.perf_counter() - start >= self.max_time:
-                    break
-                asked = optimizer.ask(min(self.n_points, self.n_iter - n_asked))
+            n_repeat_batches = 0
+            while run.n_evaluated < self.n_iter and not self._out_of_time(run):
+                asked = run.optimizer.ask(min(self.n_points, self.n_iter - run.n_evaluated))
                 if not asked:  # a finite space is exhausted
-                    warnings.warn(
-                        f"The search space has only {n_asked} distinct candidates, fewer than "
-                        f"n_iter={self.n_iter}; all of them were evaluated.",
-                        UserWarning,
-                        stacklevel=3,
+                    warn_user(
+                        f"The search space has only {run.n_evaluated} distinct candidates, "
+                        f"fewer than n_iter={self.n_iter}; all of them were evaluated."
                     )
                     break
-                # Overlapping sub-spaces can propose the same parameters from
-                # two sub-spaces: evaluate them once, tell the copy the score.
-                candidates, copies = [], []
-                batch_keys = set()
-                for c in asked:
-                    key = _params_key(c.params)
-                    if key in told or key in batch_keys:
-                        copies.append((c, key))
-                    else:
-                        batch_keys.add(key)
-                        candidates.append(c)
-                if not candidates:
-                    optimizer.tell([c for c, _ in copies], [told[k] for _, k in copies])
-                    n_copy_batches += 1
-                    if n_copy_batches >= 100:  # the distinct points are (nearly) exhausted
-                        break
-                    continue
-                n_copy_batches = 0
-                n_asked += len(candidates)
-                # Keys sorted, as ParameterGrid and ParameterSampler give them,
-                # so the param_* columns of cv_results_ come in the same order.
-                params = [dict(sorted(c.params.items())) for c in candidates]
-                kwargs = {}
-                batch_ctx = None
-                if search_ctx is not None:
-                    batch_ctx = search_ctx.subcontext(
-                        task_name="batch",
-                        max_subtasks=len(params) * self.n_splits_,
-                        sequential_subtasks=False,
-                    ).call_on_fit_task_begin(estimator=self)
-                    kwargs["callback_ctx"] = batch_ctx
-                first = len(results.get("params", ()))
-                log.batch_size = len(params)
-                try:
-                    with warnings.catch_warnings():
-                        # sklearn re-warns about every earlier non-finite score
-                        # after each batch; warn once at the end instead.
-                        warnings.filterwarnings("ignore", message=_NON_FINITE, category=UserWarning)
-                        results = evaluate_candidates(params, **kwargs)
-                except ValueError as exc:
-                    # Only reachable when the relaxed check could not be
-                    # installed (a future scikit-learn): the batch is lost from
-                    # cv_results_, but the search goes on.
-                    if _CAN_RELAX or "fits failed" not in str(exc) or self.error_score == "raise":
-                        raise
-                    warnings.warn(str(exc), FitFailedWarning, stacklevel=2)
-                    optimizer.tell(candidates, [np.nan] * len(candidates))
-                    continue
-                finally:
-                    if batch_ctx is not None:
-                        batch_ctx.call_on_fit_task_end(estimator=self)
-                metric = self._objective_metric(results)
-                scores = np.array(results[f"mean_test_{metric}"][first:], dtype=float)
-                for i in range(len(scores)):
-                    if first + i in log.failed:
-                        scores[i] = np.nan
-                optimizer.tell(candidates, scores)
-                told.update((_params_key(p), float(v)) for p, v in zip(params, scores))
-                if copies:
-                    optimizer.tell([c for c, _ in copies], [told[k] for _, k in copies])
-                if self._callbacks:
-                    view = self._callback_view(results, log.failed_below(len(results["params"])))
-                    if any(bool(cb(view)) for cb in self._callbacks):
-                        break
+                candidates, repeats = _split_repeats(asked, run.told)
+                if candidates:
+                    n_repeat_batches = 0
+                    self._evaluate_batch(evaluate_candidates, candidates, run, search_ctx)
+                else:
+                    n_repeat_batches += 1
+                run.tell_repeats(repeats)
+                if n_repeat_batches >= 100:  # the distinct points are (nearly) exhausted
+                    break
+                if candidates and self._stop_requested(run):
+                    break
         finally:
             stack.pop()
             if search_ctx is not None:
                 search_ctx.call_on_fit_task_end(estimator=self)
+        self._finish_search(run)
 
+    def _open_search_context(self, callback_ctx: Any) -> Any:
+        """The ``search`` callback context (scikit-learn >= 1.9), one subtask per batch."""
+        if callback_ctx is None:
+            return None
+        return callback_ctx.subcontext(
+            task_name="search",
+            max_subtasks=-(-self.n_iter // self.n_points),
+            sequential_subtasks=True,
+        ).call_on_fit_task_begin(estimator=self)
+
+    def _out_of_time(self, run: "_Run") -> bool:
+        """``max_time`` has passed; at least one batch is always evaluated."""
+        return self.max_time is not None and run.n_batches > 0 and run.elapsed() >= self.max_time
+
+    def _evaluate_batch(self, evaluate_candidates: Any, candidates: list, run: "_Run", search_ctx: Any) -> None:
+        """Cross-validate one batch of new candidates and tell the optimizer their scores."""
+        # Keys sorted, as ParameterGrid and ParameterSampler give them, so
+        # the param_* columns of cv_results_ come in the same order.
+        params = [dict(sorted(c.params.items())) for c in candidates]
+        kwargs = {}
+        batch_ctx = None
+        if search_ctx is not None:
+            batch_ctx = search_ctx.subcontext(
+                task_name="batch",
+                max_subtasks=len(params) * self.n_splits_,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self)
+            kwargs["callback_ctx"] = batch_ctx
+        first = len(run.results.get("params", ()))
+        run.log.batch_size = len(params)
+        run.n_batches += 1
+        run.n_evaluated += len(candidates)
+        try:
+            with warnings.catch_warnings():
+                # sklearn re-warns about every earlier non-finite score after
+                # each batch; warn once at the end instead.
+                warnings.filterwarnings("ignore", message=_NON_FINITE, category=UserWarning)
+                if run.log.n_failed_scores:  # shown once already; counted in the summary
+                    warnings.filterwarnings("ignore", message="Scoring failed", category=UserWarning)
+                run.results = evaluate_candidates(params, **kwargs)
+        except ValueError as exc:
+            # Only reachable when the relaxed check could not be installed (a
+            # future scikit-learn): the batch is lost from cv_results_, but
+            # the search goes on.
+            if _CAN_RELAX or "fits failed" not in str(exc) or self.error_score == "raise":
+                raise
+            warn_user(str(exc), FitFailedWarning)
+            run.tell(candidates, params, np.full(len(candidates), np.nan))
+            return
+        finally:
+            if batch_ctx is not None:
+                batch_ctx.call_on_fit_task_end(estimator=self)
+        metric = self._objective_metric(run.results)
+        scores = np.array(run.results[f"mean_test_{metric}"][first:], dtype=float)
+        scores[[i for i in range(len(scores)) if first + i in run.log.failed]] = np.nan
+        run.tell(candidates, params, scores)
+        self._report_progress(run, params, scores)
+
+    def _stop_requested(self, run: "_Run") -> bool:
+        """Whether a callback asks to end the search after this batch."""
+        if not self._callbacks:
+            return False
+        view = self._callback_view(run.results, run.log.failed_below(len(run.results["params"])))
+        return any(bool(cb(view)) for cb in self._callbacks)
+
+    def _report_progress(self, run: "_Run", params: list, scores: np.ndarray) -> None:
+        """Print one line per batch (``verbose >= 1``) and its candidates (``>= 2``)."""
+        if self._verbosity < 1:
+            return
+        ok = np.isfinite(scores)
+        batch_best = f"{np.max(scores[ok]):.4g}" if ok.any() else "failed"
+        best = f"{run.best_score:.4g} (candidate {run.best_index + 1})" if run.best_index is not None else "none yet"
+        print(
+            f"[{type(self).__name__}] {run.n_evaluated}/{self.n_iter} candidates, "
+            f"batch best {batch_best}, best so far {best}, {run.elapsed():.1f} s",
+            flush=True,
+        )
+        if self._verbosity >= 2:
+            first = run.n_evaluated - len(params)
+            for i, (p, v) in enumerate(zip(params, scores)):
+                shown = f"{v:.4g}" if np.isfinite(v) else "failed"
+                print(f"    candidate {first + i + 1}: {shown}  {p}", flush=True)
+
+    def _finish_search(self, run: "_Run") -> None:
+        """After the loop: raise if every fit failed, summarise failures, keep the optimizer."""
+        log = run.log
         if log.n_fits and log.n_failed_fits == log.n_fits:
             raise ValueError(
                 f"All {log.n_candidates} candidates failed: every one of the {log.n_fits} fits "
@@ -499,10 +664,13 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 "misconfigured; set error_score='raise' to debug. The first error was:\n"
                 f"{log.first_error}"
             )
-        self._warn_non_finite(results)
+        summary = log.summary(self.error_score)
+        if summary is not None:
+            warn_user(summary, FitFailedWarning)
+        self._warn_non_finite(run.results)
         self._failure_log = log
         #: The optimizer after the search, with its observations (X_, y_).
-        self.optimizer_ = optimizer
+        self.optimizer_ = run.optimizer
 
     @staticmethod
     def _callback_view(results: dict, failed: list) -> dict:
@@ -530,12 +698,10 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 if key.startswith(f"mean_{kind}_"):
                     bad = int(np.sum(~np.isfinite(np.asarray(values, dtype=float))))
                     if bad:
-                        warnings.warn(
+                        warn_user(
                             f"{bad} of {len(values)} candidates have a non-finite {key}; "
-                            "they are never chosen as best. See cv_results_ and the fit "
-                            "failure warnings.",
-                            UserWarning,
-                            stacklevel=3,
+                            "they rank last (best only when no candidate has a finite one). See cv_results_ and the fit "
+                            "failure warnings."
                         )
 
     def _select_best_index(self, refit: Any, refit_metric: str, results: dict) -> np.intp:
@@ -544,23 +710,32 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             return BaseSearchCV._select_best_index(refit, refit_metric, results)
         scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
         ranks = np.asarray(results[f"rank_test_{refit_metric}"], dtype=float)
-        ok = np.isfinite(scores)
+        ran = np.ones(len(scores), dtype=bool)  # candidates without a failed fit
         log = getattr(self, "_failure_log", None)
         if log is not None:
-            ok[log.failed_below(len(ok))] = False
+            ran[log.failed_below(len(ran))] = False
+        ok = np.isfinite(scores) & ran
         if not ok.any() and np.isfinite(scores).any():
             # Every candidate has a failed fold, but a numeric error_score
             # gave them finite means: choose as GridSearchCV would, by mean
             # score, and say so (refit then shows the error, if it recurs).
-            warnings.warn(
+            warn_user(
                 f"Every candidate has at least one failed fit, so best_index_ is the "
                 f"best mean_test_{refit_metric} counting error_score={self.error_score!r} "
                 "for the failed folds, as GridSearchCV would choose. Check the fit "
-                "failure warnings.",
-                UserWarning,
-                stacklevel=3,
+                "failure warnings."
             )
             return np.argmax(np.where(np.isfinite(scores), scores, -np.inf))
+        if not ok.any() and ran.any():
+            # Every mean is non-finite though fits succeeded (e.g. r2 on
+            # single-sample test folds): GridSearchCV returns, choosing by
+            # rank, and so do we, among the candidates that did not fail.
+            warn_user(
+                f"Every candidate has a non-finite mean_test_{refit_metric} (is the metric "
+                "defined on these test folds?); best_index_ is chosen by rank among the "
+                "candidates without failed fits, as GridSearchCV chooses, and means nothing."
+            )
+            return np.argmin(np.where(ran, ranks, np.inf))
         if not ok.any():
             first = f" The first fit error was:\n{log.first_error}" if log and log.first_error else ""
             raise ValueError(

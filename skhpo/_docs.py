@@ -157,8 +157,9 @@ DRIVER_NOTES = """\
 The search runs ``ask -> evaluate -> tell`` rounds on top of scikit-learn's
     ``BaseSearchCV``: every candidate is cross-validated exactly as
     :class:`~sklearn.model_selection.GridSearchCV` would, so scoring, refit,
-    ``cv_results_`` and parallelism behave the same. No candidate is evaluated
-    twice. A failing fit never ends the search: it is recorded per
+    ``cv_results_`` and parallelism behave the same. No configuration is
+    evaluated twice (two sub-spaces proposing the same parameters, estimator
+    values compared by class and parameters, cost one evaluation). A failing fit never ends the search: it is recorded per
     ``error_score``, each distinct error is shown once (a
     ``FitFailedWarning`` with its traceback) and the failures are summarised
     with counts when the search ends; if every candidate fails, ``fit``

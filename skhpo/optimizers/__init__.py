@@ -2,10 +2,12 @@
 
 Optimizers know nothing of estimators or cross-validation: ``ask(n)`` returns
 :class:`~skhpo.space.Candidate` objects and ``tell(candidates, scores)`` takes
-their scores (higher is better; non-finite scores mark failures).
+their scores (higher is better; non-finite scores mark failures). With a
+multi-fidelity scheduler, ``tell(candidates, scores, budget=b)`` records each
+score with the budget it was obtained at.
 """
 
-from ._base import BaseOptimizer, check_random_state_generator, impute_failures
+from ._base import BaseOptimizer, Observations, check_random_state_generator, impute_failures
 from ._gp import GPOptimizer
 from ._random import RandomOptimizer
 from ._tpe import TPEOptimizer
@@ -13,6 +15,7 @@ from ._tpe import TPEOptimizer
 __all__ = [
     "BaseOptimizer",
     "GPOptimizer",
+    "Observations",
     "RandomOptimizer",
     "TPEOptimizer",
     "check_random_state_generator",

@@ -5,6 +5,11 @@ or cross-validation: they propose unit-cube vectors, the space turns them into
 :class:`~skhpo.space.Candidate` objects, and scores come back through
 :meth:`BaseOptimizer.tell`. Scores follow scikit-learn's convention: higher is
 better.
+
+An observation is a (candidate, budget) pair: a multi-fidelity scheduler
+evaluates one candidate at several budgets (a share of the data, a number of
+boosting rounds) and tells each score with its budget. ``budget=None`` is the
+full budget, the only one a search without fidelities ever uses.
 """
 
 from __future__ import annotations
@@ -12,13 +17,39 @@ from __future__ import annotations
 import math
 import numbers
 from abc import ABC, abstractmethod
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
 from ..space import Candidate, SearchSpace
 
-__all__ = ["BaseOptimizer", "check_random_state_generator", "impute_failures"]
+__all__ = ["BaseOptimizer", "Observations", "check_random_state_generator", "impute_failures"]
+
+#: The budget of ``tell(..., budget=None)``: the full budget, above every finite one.
+FULL_BUDGET = math.inf
+
+
+def _check_int(name: str, value: Any, *, low: int = 1) -> int:
+    """``value`` as an int, if it is an integer (not a bool) of at least ``low``.
+
+    The one place where the optimizers and the schedules check their integer
+    arguments, so the messages read the same everywhere.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low:
+        return int(value)
+    kind = "positive int" if low == 1 else ("non-negative int" if low == 0 else f"int >= {low}")
+    raise ValueError(f"{name} must be a {kind}, got {name}={value!r}.")
+
+
+def _check_budget(budget: Any, name: str = "budget") -> float:
+    """A budget as a float: ``None`` (or ``inf``) is the full budget; otherwise a positive number."""
+    if budget is None:
+        return FULL_BUDGET
+    if isinstance(budget, numbers.Real) and not isinstance(budget, bool) and budget > 0:
+        return float(budget)
+    raise ValueError(
+        f"{name} must be None (the full budget) or a positive number, got {name}={budget!r}."
+    )
 
 
 def check_random_state_generator(random_state: Any) -> np.random.Generator:
@@ -84,6 +115,43 @@ def impute_failures(y: np.ndarray) -> np.ndarray:
     return np.where(ok, y, worst)
 
 
+class Observations(NamedTuple):
+    """Observations of an optimizer: vectors, scores and sub-spaces, row by row.
+
+    Returned by :meth:`BaseOptimizer.observations` (the rows told at one
+    budget) and :meth:`BaseOptimizer.model_observations` (the rows the model
+    fits on).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, n_columns)
+        Canonical vectors.
+    y : ndarray of shape (n,)
+        Scores as told; non-finite for failures.
+    subspace : ndarray of shape (n,)
+        Sub-space index of each row.
+
+    Examples
+    --------
+    >>> from skhpo.optimizers import RandomOptimizer
+    >>> opt = RandomOptimizer({"x": (0.0, 1.0)}, random_state=0)
+    >>> cands = opt.ask(2)
+    >>> opt.tell(cands, [0.5, float("nan")], budget=10)
+    >>> obs = opt.observations(10)
+    >>> obs.X.shape, obs.y_imputed.tolist()
+    ((2, 1), [0.5, 0.5])
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    subspace: np.ndarray
+
+    @property
+    def y_imputed(self) -> np.ndarray:
+        """Scores with failures replaced by the worst finite score of these rows."""
+        return impute_failures(self.y)
+
+
 class BaseOptimizer(ABC):
     """Base class of the ask/tell optimizers.
 
@@ -94,25 +162,43 @@ class BaseOptimizer(ABC):
     finite space that runs out makes :meth:`ask` return fewer candidates,
     then none).
 
+    Observations are (candidate, budget) pairs. A multi-fidelity scheduler
+    tells one candidate at each budget it reaches (``tell(..., budget=b)``);
+    the candidate stays one *configuration*: :meth:`ask` never proposes it
+    again, and the initial design counts configurations, not observations.
+    A model fits on the observations of one budget,
+    :meth:`model_observations`; by default the highest budget with at least
+    ``min_model_observations`` observations, the rule of BOHB (Falkner, Klein
+    & Hutter, "BOHB: Robust and Efficient Hyperparameter Optimization at
+    Scale", ICML 2018). Without budgets every observation is at the full
+    budget and the model sees them all.
+
     Parameters
     ----------
     space : SearchSpace or dict or list of dict
         The search space; dicts are parsed by :class:`~skhpo.space.SearchSpace`.
     n_initial_points : int or None, default=None
-        Number of candidates taken from a scrambled Sobol design before the
-        model is used; ``None`` lets the subclass choose.
+        Number of configurations taken from a scrambled Sobol design before
+        the model is used; ``None`` lets the subclass choose.
     random_state : int, RandomState, Generator or None, default=None
         Seed for every random choice; the same seed and the same sequence of
         calls give the same candidates.
+    min_model_observations : int, default=1
+        Fewest observations a budget needs before the model fits on it.
+        After the initial design, :meth:`ask` draws from the prior while no
+        budget has that many. BOHB uses the number of dimensions plus one.
 
     Attributes
     ----------
     X_ : ndarray of shape (n_observations, n_columns)
-        Canonical vectors of the told candidates.
+        Canonical vectors of the told candidates, one row per observation.
     y_ : ndarray of shape (n_observations,)
         Their scores as told (non-finite for failures).
     subspace_ : ndarray of shape (n_observations,)
         Sub-space index of each observation.
+    budget_ : ndarray of shape (n_observations,)
+        Budget of each observation; ``inf`` for the full budget
+        (``budget=None``).
 
     Examples
     --------
@@ -123,7 +209,8 @@ class BaseOptimizer(ABC):
     >>> from skhpo.optimizers import BaseOptimizer
     >>> class Perturb(BaseOptimizer):
     ...     def _propose(self, n, pending):
-    ...         best = self.X_[np.argmax(self.y_imputed_)]
+    ...         obs = self.model_observations()
+    ...         best = obs.X[np.argmax(obs.y_imputed)]
     ...         noise = 0.05 * self.rng.standard_normal((n, len(best)))
     ...         return np.nan_to_num(best) + noise
     >>> opt = Perturb({"x": (-2.0, 2.0)}, n_initial_points=4, random_state=0)
@@ -132,6 +219,15 @@ class BaseOptimizer(ABC):
     ...     opt.tell([cand], [-cand.params["x"] ** 2])
     >>> bool(abs(opt.X_[np.argmax(opt.y_)][0] - 0.5) < 0.1)   # x = 0 is the unit midpoint
     True
+
+    With budgets, the same candidate is told once per budget it reaches:
+
+    >>> opt = Perturb({"x": (-2.0, 2.0)}, n_initial_points=4, random_state=0)
+    >>> cands = opt.ask(3, budget=1)
+    >>> opt.tell(cands, [-c.params["x"] ** 2 for c in cands], budget=1)
+    >>> opt.tell(cands[:1], [-cands[0].params["x"] ** 2], budget=3)
+    >>> opt.budget_.tolist(), opt.n_configurations
+    ([1.0, 1.0, 1.0, 3.0], 3)
     """
 
     #: Initial-design size when ``n_initial_points=None``.
@@ -143,33 +239,41 @@ class BaseOptimizer(ABC):
         *,
         n_initial_points: int | None = None,
         random_state: Any = None,
+        min_model_observations: int = 1,
     ) -> None:
         self.space = space if isinstance(space, SearchSpace) else SearchSpace(space)
-        if n_initial_points is not None and (
-            not isinstance(n_initial_points, numbers.Integral)
-            or isinstance(n_initial_points, bool)
-            or n_initial_points < 0
-        ):
-            raise ValueError(
-                f"n_initial_points must be a non-negative int or None, got {n_initial_points!r}."
-            )
+        if n_initial_points is not None:
+            _check_int("n_initial_points", n_initial_points, low=0)
         self.n_initial_points = n_initial_points
         self.random_state = random_state
+        self.min_model_observations = _check_int("min_model_observations", min_model_observations)
         self.rng = check_random_state_generator(random_state)
         D = self.space.n_columns
         self.X_ = np.empty((0, D))
         self.y_ = np.empty(0)
         self.subspace_ = np.empty(0, dtype=int)
-        self._seen: set[tuple] = set()
-        self._pending: dict[tuple, np.ndarray] = {}
+        self.budget_ = np.empty(0)
+        self._seen: set[tuple] = set()  # keys of every configuration asked or told
+        self._told: set[tuple] = set()  # keys of the configurations told at any budget
+        self._pending: dict[tuple[tuple, float], np.ndarray] = {}  # (key, budget) -> vector
         self._design: np.ndarray | None = None
         self._design_pos = 0
 
     # ----------------------------------------------------------- protocol
     @property
     def n_observations(self) -> int:
-        """Number of told candidates."""
+        """Number of observations: a candidate told at two budgets counts twice."""
         return len(self.y_)
+
+    @property
+    def n_configurations(self) -> int:
+        """Number of distinct candidates told, at any budget."""
+        return len(self._told)
+
+    @property
+    def budgets_(self) -> np.ndarray:
+        """The distinct budgets told so far, ascending (``inf`` is the full budget)."""
+        return np.unique(self.budget_)
 
     @property
     def n_initial_points_(self) -> int:
@@ -183,14 +287,18 @@ class BaseOptimizer(ABC):
         """True when every point of a finite space has been asked."""
         return len(self._seen) >= self.space.cardinality
 
-    def ask(self, n: int = 1) -> list[Candidate]:
+    def ask(self, n: int = 1, *, budget: float | None = None) -> list[Candidate]:
         """Propose up to ``n`` new candidates.
 
         Parameters
         ----------
         n : int, default=1
             Batch size. Candidates of one batch are distinct from each other
-            and from every candidate asked before.
+            and from every candidate asked or told before.
+        budget : float or None, default=None
+            The budget the candidates will first be evaluated at; they are
+            pending at that budget until told at it. ``None`` is the full
+            budget.
 
         Returns
         -------
@@ -198,8 +306,8 @@ class BaseOptimizer(ABC):
             ``n`` candidates, fewer when a finite space runs out (an empty
             list once it is exhausted).
         """
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"n must be a positive int, got {n!r}.")
+        n = _check_int("n", n)
+        budget = _check_budget(budget)
         remaining = self.space.cardinality - len(self._seen)
         n = int(min(n, remaining))
         if n <= 0:
@@ -217,27 +325,60 @@ class BaseOptimizer(ABC):
                 batch_keys.add(k)
                 rows.append(x)
 
-        n_started = self.n_observations + len(self._pending)
+        n_started = self._n_started()
         n_design = max(0, min(n, self.n_initial_points_ - n_started))
         if n_design:
             take(self._next_design_points(n_design))
         if len(rows) < n:
-            if self.n_observations == 0 or n_started < self.n_initial_points_:
+            if self.model_budget_ is None or n_started < self.n_initial_points_:
                 # Nothing to model yet (or the design hit duplicates): stay random.
                 take(self.space.sample(n - len(rows), self.rng))
             else:
-                pending = np.array(list(self._pending.values()) + rows).reshape(-1, self.space.n_columns)
+                pending = np.array(self._pending_vectors() + rows).reshape(-1, self.space.n_columns)
                 take(self._propose(n - len(rows), pending))
         if len(rows) < n:
             take(self._random_unseen(n - len(rows), batch_keys))
         out = self.space._to_candidates_snapped(np.array(rows))
-        for c in out:
-            k = c.key
-            self._seen.add(k)
-            self._pending[k] = c.vector
+        self._add_pending(out, budget)
         return out
 
-    def tell(self, candidates: Sequence[Candidate], scores: Sequence[float]) -> None:
+    def mark_pending(self, candidates: Sequence[Candidate], *, budget: float | None = None) -> None:
+        """Declare candidates as being evaluated at ``budget``.
+
+        :meth:`ask` does this for the candidates it returns; a scheduler calls
+        it for a candidate it promotes to a higher budget, so a batch strategy
+        knows what is running. A candidate may be pending at several budgets;
+        :meth:`tell` at a budget ends its pending state at that budget only.
+
+        Parameters
+        ----------
+        candidates : list of Candidate
+        budget : float or None, default=None
+            ``None`` is the full budget.
+
+        Examples
+        --------
+        >>> from skhpo.optimizers import RandomOptimizer
+        >>> opt = RandomOptimizer({"x": (0.0, 1.0)}, random_state=0)
+        >>> cands = opt.ask(2, budget=1)
+        >>> opt.mark_pending(cands, budget=3)
+        >>> opt.tell(cands, [0.1, 0.2], budget=1)
+        >>> opt.n_pending
+        2
+        """
+        self._add_pending(list(candidates), _check_budget(budget))
+
+    @property
+    def n_pending(self) -> int:
+        """Number of (candidate, budget) pairs asked or marked pending and not told yet."""
+        return len(self._pending)
+
+    def tell(
+        self,
+        candidates: Sequence[Candidate],
+        scores: Sequence[float],
+        budget: float | None = None,
+    ) -> None:
         """Record the scores of evaluated candidates.
 
         Parameters
@@ -246,8 +387,15 @@ class BaseOptimizer(ABC):
             Candidates from :meth:`ask` or from ``space.encode``.
         scores : array-like of shape (len(candidates),)
             Higher is better. ``NaN`` or infinite scores mark failed
-            evaluations; models see them as the worst score observed.
+            evaluations; models see them as the worst score observed at the
+            same budget.
+        budget : float or None, default=None
+            The budget the scores were obtained at; ``None`` is the full
+            budget (a search without fidelities). A candidate told at a lower
+            budget can be told again at a higher one; telling it twice at the
+            same budget records a replicate.
         """
+        budget = _check_budget(budget)
         candidates = list(candidates)
         scores = np.asarray(scores, dtype=float).reshape(-1)
         if len(candidates) != len(scores):
@@ -259,18 +407,114 @@ class BaseOptimizer(ABC):
         X = np.array([c.vector for c in candidates], dtype=float)
         for c in candidates:
             k = c.key
-            self._pending.pop(k, None)
+            self._pending.pop((k, budget), None)
             self._seen.add(k)
+            self._told.add(k)
         self.X_ = np.vstack([self.X_, X])
         self.y_ = np.concatenate([self.y_, scores])
         self.subspace_ = np.concatenate([self.subspace_, [c.subspace for c in candidates]]).astype(int)
+        self.budget_ = np.concatenate([self.budget_, np.full(len(candidates), budget)])
         self._on_tell(X, scores)
+
+    # -------------------------------------------------------- budget views
+    def observations(self, budget: float | None = None) -> Observations:
+        """The observations told at one budget.
+
+        Parameters
+        ----------
+        budget : float or None, default=None
+            ``None`` (or ``inf``) is the full budget.
+
+        Returns
+        -------
+        Observations
+            ``(X, y, subspace)`` of the rows told at ``budget``, in the order
+            they were told; empty when none was.
+
+        Examples
+        --------
+        >>> from skhpo.optimizers import RandomOptimizer
+        >>> opt = RandomOptimizer({"x": (0.0, 1.0)}, random_state=0)
+        >>> cands = opt.ask(3, budget=1)
+        >>> opt.tell(cands, [0.1, 0.2, 0.3], budget=1)
+        >>> opt.tell(cands[2:], [0.6], budget=3)
+        >>> opt.observations(1).y.tolist(), opt.observations(3).y.tolist()
+        ([0.1, 0.2, 0.3], [0.6])
+        """
+        rows = self.budget_ == _check_budget(budget)
+        if rows.all():
+            return Observations(self.X_, self.y_, self.subspace_)
+        return Observations(self.X_[rows], self.y_[rows], self.subspace_[rows])
+
+    @property
+    def model_budget_(self) -> float | None:
+        """The budget whose observations the model fits on; None while no budget qualifies.
+
+        Chosen by :meth:`_select_model_budget`.
+        """
+        return self._select_model_budget()
+
+    def model_observations(self) -> Observations:
+        """The observations a model fits on: those of :attr:`model_budget_`.
+
+        Without budgets these are all the observations. A subclass's
+        :meth:`_propose` reads its data from here rather than from ``X_``
+        and ``y_``, so that with budgets it models one budget only.
+
+        Returns
+        -------
+        Observations
+            Empty while :attr:`model_budget_` is None.
+
+        Examples
+        --------
+        >>> from skhpo.optimizers import RandomOptimizer
+        >>> opt = RandomOptimizer({"x": (0.0, 1.0)}, random_state=0)
+        >>> opt.min_model_observations = 2
+        >>> cands = opt.ask(3, budget=1)
+        >>> opt.tell(cands, [0.1, 0.2, 0.3], budget=1)
+        >>> opt.tell(cands[2:], [0.6], budget=3)
+        >>> opt.model_budget_, len(opt.model_observations().y)
+        (1.0, 3)
+        """
+        budget = self.model_budget_
+        if budget is None:
+            return Observations(self.X_[:0], self.y_[:0], self.subspace_[:0])
+        return self.observations(budget)
+
+    def _select_model_budget(self) -> float | None:
+        """The highest budget with at least ``min_model_observations`` observations.
+
+        BOHB's rule (Falkner, Klein & Hutter, ICML 2018, section 4.1): the
+        model of the largest budget with enough observations. A subclass may
+        choose otherwise; None means no model can be fitted yet.
+        """
+        budgets, counts = np.unique(self.budget_, return_counts=True)
+        enough = budgets[counts >= self.min_model_observations]
+        return float(enough[-1]) if len(enough) else None
 
     # ------------------------------------------------------------ helpers
     @property
     def y_imputed_(self) -> np.ndarray:
         """Scores with failures replaced by the worst finite score."""
         return impute_failures(self.y_)
+
+    def _n_started(self) -> int:
+        """Configurations told or pending: what the initial design has used up."""
+        return len(self._told | {k for k, _ in self._pending})
+
+    def _pending_vectors(self) -> list[np.ndarray]:
+        """One vector per pending configuration, in the order they became pending."""
+        seen: dict[tuple, np.ndarray] = {}
+        for (k, _), v in self._pending.items():
+            seen.setdefault(k, v)
+        return list(seen.values())
+
+    def _add_pending(self, candidates: list[Candidate], budget: float) -> None:
+        for c in candidates:
+            k = c.key
+            self._seen.add(k)
+            self._pending[(k, budget)] = c.vector
 
     def _next_design_points(self, n: int) -> np.ndarray:
         if self._design is None:

@@ -16,6 +16,9 @@ class RandomOptimizer(BaseOptimizer):
 
     The baseline every model-based optimizer is compared against. It still
     never repeats a candidate and ends cleanly on an exhausted finite space.
+    Budgets are recorded (``tell(..., budget=b)``) but do not change its
+    draws, so under a Hyperband scheduler it is Hyperband's own random
+    sampling (Li et al., JMLR 2018).
 
     Parameters
     ----------

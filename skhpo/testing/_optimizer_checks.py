@@ -9,6 +9,13 @@ it runs a short ask/tell loop on a cheap synthetic objective and raises
 
 Budgets are small (25 to 30 observations per check), enough to leave the
 initial design and exercise the model phase of the engines.
+
+The ``check_budget_*`` checks cover the multi-fidelity side of the protocol:
+``ask(n, budget=b)``, ``tell(candidates, scores, budget=b)``,
+``mark_pending(candidates, budget=b)``, the ``budget_`` attribute and the
+per-budget views ``observations(b)`` and ``model_observations()``. They drive
+the optimizer as a successive-halving scheduler would: new candidates at the
+lowest budget, the best of them told again at higher budgets.
 """
 
 from __future__ import annotations
@@ -140,21 +147,30 @@ def _make(factory: OptimizerFactory, space: SearchSpace, random_state: Any) -> A
     return opt
 
 
-def _ask(opt: Any, n: int, context: str) -> list:
+_UNSET = object()  # "no budget argument": the calls of a search without fidelities
+
+
+def _ask(opt: Any, n: int, context: str, budget: Any = _UNSET) -> list:
+    kwargs = {} if budget is _UNSET else {"budget": budget}
     try:
-        out = opt.ask(n)
+        out = opt.ask(n, **kwargs)
     except Exception as exc:  # noqa: BLE001 - reported as a failed check
-        raise AssertionError(f"{type(opt).__name__}.ask({n}) raised {exc!r} ({context}).") from exc
+        args = ", ".join([str(n)] + [f"budget={budget!r}"] * bool(kwargs))
+        raise AssertionError(f"{type(opt).__name__}.ask({args}) raised {exc!r} ({context}).") from exc
     assert isinstance(out, list), f"ask({n}) must return a list, got {type(out).__name__} ({context})."
     return out
 
 
-def _tell(opt: Any, candidates: Sequence[Candidate], scores: Sequence[float], context: str) -> None:
+def _tell(
+    opt: Any, candidates: Sequence[Candidate], scores: Sequence[float], context: str, budget: Any = _UNSET
+) -> None:
+    kwargs = {} if budget is _UNSET else {"budget": budget}
     try:
-        opt.tell(candidates, scores)
+        opt.tell(candidates, scores, **kwargs)
     except Exception as exc:  # noqa: BLE001 - reported as a failed check
+        at = f" at budget={budget!r}" if kwargs else ""
         raise AssertionError(
-            f"{type(opt).__name__}.tell(...) raised {exc!r} for scores {list(scores)!r} ({context})."
+            f"{type(opt).__name__}.tell(...) raised {exc!r} for scores {list(scores)!r}{at} ({context})."
         ) from exc
 
 
@@ -462,6 +478,220 @@ def check_bad_arguments(factory: OptimizerFactory) -> None:
     assert len(_ask(opt, 1, "after a rejected tell")) == 1
 
 
+# --------------------------------------------------------------------------
+# Budgets
+# --------------------------------------------------------------------------
+_BUDGETS = (1, 3, 9)  # the rungs of a successive-halving bracket with factor 3
+
+
+def _budget_objective(c: Candidate, budget: float) -> float:
+    """Scores rise with the budget, as a learning curve does."""
+    return _objective(c) + 0.1 * math.log(budget)
+
+
+def _same_rows(a: np.ndarray, b: np.ndarray) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.all((a == b) | (np.isnan(a) & np.isnan(b))))
+
+
+class _Record:
+    """What a check told, to compare with what the optimizer recorded."""
+
+    def __init__(self, n_columns: int) -> None:
+        self.X: list[np.ndarray] = []
+        self.y: list[float] = []
+        self.subspace: list[int] = []
+        self.budget: list[float] = []
+        self.n_columns = n_columns
+
+    def add(self, candidates: Sequence[Candidate], scores: Sequence[float], budget: Any) -> None:
+        for c, v in zip(candidates, scores):
+            self.X.append(np.asarray(c.vector, dtype=float))
+            self.y.append(float(v))
+            self.subspace.append(int(c.subspace))
+            self.budget.append(math.inf if budget is None else float(budget))
+
+    def rows(self, budget: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        idx = [i for i, b in enumerate(self.budget) if b == budget]
+        X = np.array([self.X[i] for i in idx]).reshape(-1, self.n_columns)
+        return X, np.array([self.y[i] for i in idx]), np.array([self.subspace[i] for i in idx])
+
+
+def _assert_recorded(opt: Any, record: _Record, context: str) -> None:
+    """``X_``, ``y_``, ``subspace_``, ``budget_`` and the per-budget views match what was told."""
+    name = type(opt).__name__
+    for attr in ("X_", "y_", "subspace_", "budget_"):
+        assert hasattr(opt, attr), f"{name} has no {attr} attribute ({context})."
+    n = len(record.y)
+    for attr in ("X_", "y_", "subspace_", "budget_"):
+        got = len(getattr(opt, attr))
+        assert got == n, f"{name}.{attr} has {got} rows after {n} observations were told ({context})."
+    assert _same_rows(opt.budget_, record.budget), (
+        f"{name}.budget_ is {np.asarray(opt.budget_).tolist()}, expected {record.budget} ({context})."
+    )
+    for b in sorted(set(record.budget)):
+        want = record.rows(b)
+        got = opt.observations(None if b == math.inf else b)
+        for label, g, w in zip(("X", "y", "subspace"), got, want):
+            assert _same_rows(g, w), (
+                f"{name}.observations({b!r}).{label} does not hold the rows told at that budget, "
+                f"in order ({context})."
+            )
+    mb = opt.model_budget_
+    if mb is not None:
+        assert mb in set(record.budget), (
+            f"{name}.model_budget_ is {mb!r}, which is not a budget told so far ({context})."
+        )
+        for label, g, w in zip(("X", "y", "subspace"), opt.model_observations(), opt.observations(mb)):
+            assert _same_rows(g, w), (
+                f"{name}.model_observations().{label} differs from observations({mb!r}).{label} "
+                f"({context})."
+            )
+
+
+def _bracket(
+    opt: Any,
+    space: SearchSpace,
+    record: _Record,
+    keys: set[tuple],
+    *,
+    n: int = 9,
+    scores: Callable[[Candidate, float], float] = _budget_objective,
+    context: str = "",
+) -> list[Candidate]:
+    """One successive-halving bracket over ``_BUDGETS``: n new candidates, the best third promoted."""
+    cands = _ask(opt, n, f"{context}new candidates at budget 1", budget=_BUDGETS[0])
+    assert len(cands) == n, f"ask({n}, budget=1) returned {len(cands)} candidates ({context})."
+    for c in cands:
+        _assert_valid(space, c, f"{context}budget 1")
+        assert c.key not in keys, (
+            f"candidate {c.params!r} was proposed again after it was asked or told at some budget "
+            f"({context})."
+        )
+        keys.add(c.key)
+    for b in _BUDGETS:
+        where = f"{context}budget {b}"
+        values = [scores(c, b) for c in cands]
+        _tell(opt, cands, values, where, budget=b)
+        record.add(cands, values, b)
+        _assert_recorded(opt, record, where)
+        if b == _BUDGETS[-1]:
+            break
+        finite = np.asarray(values, dtype=float)
+        order = np.argsort(-np.where(np.isfinite(finite), finite, -np.inf), kind="stable")
+        cands = [cands[i] for i in order[: max(1, len(cands) // 3)]]
+        _mark_pending(opt, cands, b * 3, where)
+    return cands
+
+
+def _mark_pending(opt: Any, candidates: list[Candidate], budget: float, context: str) -> None:
+    try:
+        opt.mark_pending(candidates, budget=budget)
+    except Exception as exc:  # noqa: BLE001 - reported as a failed check
+        raise AssertionError(
+            f"{type(opt).__name__}.mark_pending(..., budget={budget!r}) raised {exc!r} ({context})."
+        ) from exc
+
+
+def _budget_run(factory: OptimizerFactory, seed: int) -> list[tuple]:
+    space = cash_space()
+    opt = _make(factory, space, seed)
+    record, keys = _Record(space.n_columns), set()
+    for r in range(3):
+        _bracket(opt, space, record, keys, context=f"bracket {r}, ")
+    # Then the full budget, as a search without fidelities would go on.
+    asked = _run(opt, space, 4, context="full budget after three brackets, ")
+    record.add(asked, [_objective(c) for c in asked], None)
+    _assert_recorded(opt, record, "full budget after three brackets")
+    for c in asked:
+        assert c.key not in keys, f"candidate {c.params!r} was proposed again at the full budget."
+    configs = getattr(opt, "n_configurations", len(keys) + len(asked))
+    assert configs == len(keys) + len(asked), (
+        f"n_configurations is {configs} after {len(keys) + len(asked)} distinct candidates were told."
+    )
+    return sorted(keys) + [c.key for c in asked]
+
+
+def check_budget_observations(factory: OptimizerFactory) -> None:
+    """Candidates told at several budgets: every observation is kept, with its budget.
+
+    Three brackets of successive halving (9 candidates at budget 1, the best 3
+    at budget 3, the best at budget 9), then full-budget asks. ``X_``, ``y_``,
+    ``subspace_`` and ``budget_`` hold one row per (candidate, budget),
+    ``observations(b)`` the rows of budget ``b``, a promoted candidate is
+    never proposed again as a new one, and the same seed gives the same
+    candidates.
+    """
+    a = _budget_run(factory, 6)
+    b = _budget_run(factory, 6)
+    assert a == b, "random_state=6 gave different candidates in two runs with budgets."
+
+
+def check_budget_failures(factory: OptimizerFactory) -> None:
+    """Failures at one budget, then at every budget: the optimizer goes on proposing."""
+
+    def failing_above_1(c: Candidate, budget: float) -> float:
+        return _budget_objective(c, budget) if budget == 1 else _NON_FINITE[c.subspace]
+
+    def failing(c: Candidate, budget: float) -> float:
+        return _NON_FINITE[int(budget) % 3]
+
+    space = cash_space()
+    opt = _make(factory, space, 7)
+    record, keys = _Record(space.n_columns), set()
+    for r in range(2):
+        _bracket(opt, space, record, keys, scores=failing_above_1, context=f"failures above budget 1, bracket {r}, ")
+    _bracket(opt, space, record, keys, scores=failing, context="every score failed, ")
+    _bracket(opt, space, record, keys, context="after failures, ")
+
+
+def check_budget_pending(factory: OptimizerFactory) -> None:
+    """A candidate pending at two budgets, told out of order, is not proposed again."""
+    space = cash_space()
+    opt = _make(factory, space, 8)
+    record, keys = _Record(space.n_columns), set()
+    first = _ask(opt, 3, "pending at budget 1", budget=1)
+    _mark_pending(opt, first, 3, "pending at budgets 1 and 3")
+    second = _ask(opt, 3, "while 3 candidates are pending at budgets 1 and 3", budget=1)
+    for c in first + second:
+        _assert_valid(space, c, "pending at two budgets")
+        assert c.key not in keys, f"candidate {c.params!r} was proposed while it was pending."
+        keys.add(c.key)
+    for cands, b in ((first, 3), (second, 1), (first, 1)):  # budget 3 is told first
+        values = [_budget_objective(c, b) for c in cands]
+        _tell(opt, cands, values, f"telling at budget {b}", budget=b)
+        record.add(cands, values, b)
+    _assert_recorded(opt, record, "candidates told at budget 3 before budget 1")
+    pending = getattr(opt, "n_pending", 0)
+    assert pending == 0, f"n_pending is {pending} after every pending (candidate, budget) was told."
+    for r in range(3):
+        _bracket(opt, space, record, keys, context=f"after out-of-order tells, bracket {r}, ")
+
+
+def check_budget_bad_arguments(factory: OptimizerFactory) -> None:
+    """A budget that is not None or a positive number is a ValueError, and changes nothing."""
+    space = cash_space()
+    opt = _make(factory, space, 0)
+    cands = _ask(opt, 2, "before bad budgets", budget=1)
+    for bad in (0, -1, float("nan"), "3", True, [3]):
+        for call in ("ask", "tell", "mark_pending"):
+            try:
+                if call == "ask":
+                    opt.ask(1, budget=bad)
+                elif call == "tell":
+                    opt.tell(cands, [0.1, 0.2], budget=bad)
+                else:
+                    opt.mark_pending(cands, budget=bad)
+            except ValueError:
+                continue
+            except Exception as exc:  # noqa: BLE001
+                raise AssertionError(f"{call}(..., budget={bad!r}) raised {exc!r}, expected ValueError.") from exc
+            raise AssertionError(f"{call}(..., budget={bad!r}) did not raise ValueError.")
+    assert len(opt.y_) == 0, f"rejected tells recorded {len(opt.y_)} observations."
+    _tell(opt, cands, [0.1, 0.2], "after rejected budgets", budget=1)
+    assert len(_ask(opt, 1, "after rejected budgets", budget=1)) == 1
+
+
 _CHECKS = (
     check_bounds,
     check_conditional_parameters,
@@ -472,6 +702,10 @@ _CHECKS = (
     check_all_failed,
     check_tell_encoded,
     check_bad_arguments,
+    check_budget_observations,
+    check_budget_failures,
+    check_budget_pending,
+    check_budget_bad_arguments,
 )
 
 

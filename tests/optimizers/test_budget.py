@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from skhpo.optimizers import GPOptimizer, RandomOptimizer, TPEOptimizer
+from skhpo.optimizers import BaseOptimizer, GPOptimizer, RandomOptimizer, TPEOptimizer
 from skhpo.space import Categorical, Distribution, Integer, Real, SearchSpace
 
 ENGINES = {"RandomOptimizer": RandomOptimizer, "GPOptimizer": GPOptimizer, "TPEOptimizer": TPEOptimizer}
@@ -60,14 +60,14 @@ def _digest(candidate) -> str:
     return hashlib.sha256(raw).hexdigest()[:12]
 
 
-def _trace(engine: str, space: str, **tell_kwargs) -> list[str]:
+def _trace(engine: str, space: str, **budget) -> list[str]:
     """25 ask/tell steps (20 single asks, then 5 batches of 2; every 7th score a failure)."""
     opt = ENGINES[engine](SPACES[space](), random_state=0)
     out: list[str] = []
     for step in range(25):
-        cands = opt.ask(1 if step < 20 else 2)
+        cands = opt.ask(1 if step < 20 else 2, **budget)
         scores = [np.nan if (len(out) + i) % 7 == 6 else _objective(c) for i, c in enumerate(cands)]
-        opt.tell(cands, scores, **tell_kwargs)
+        opt.tell(cands, scores, **budget)
         out.extend(_digest(c) for c in cands)
     return out
 
@@ -127,6 +127,142 @@ def test_no_budget_reproduces_the_recorded_trace(name):
     assert first is None and len(got) == len(want), (
         f"{name}: the candidates differ from the recorded trace from position {first} on."
     )
+
+
+@pytest.mark.parametrize("name", ["RandomOptimizer-cash", "GPOptimizer-mixed", "TPEOptimizer-cash"])
+@pytest.mark.parametrize("budget", [None, 5, np.inf])
+def test_one_constant_budget_is_a_search_without_budgets(name, budget):
+    """Asking and telling everything at one budget changes no candidate."""
+    assert _trace(*name.split("-"), budget=budget) == RECORDED[name].split()
+
+
+# --------------------------------------------------------------------------
+# The protocol with budgets, on the base class
+# --------------------------------------------------------------------------
+class _Spy(BaseOptimizer):
+    """Proposes the unit midpoint, shifted per call; records what the model saw."""
+
+    def __init__(self, space, **kwargs):
+        super().__init__(space, **kwargs)
+        self.calls = []
+
+    def _propose(self, n, pending):
+        obs = self.model_observations()
+        self.calls.append({"budget": self.model_budget_, "y": obs.y.copy(), "pending": pending.copy()})
+        return self.space.sample(n, self.rng)
+
+
+def _space():
+    return SearchSpace({"x": Real(0.0, 1.0), "k": Integer(1, 9)})
+
+
+def test_initial_design_counts_configurations_not_observations():
+    opt = _Spy(_space(), n_initial_points=6, random_state=0)
+    ref = _Spy(_space(), n_initial_points=6, random_state=0)
+    cands = opt.ask(3, budget=1)
+    assert [c.key for c in cands] == [c.key for c in ref.ask(3)]
+    for b in (1, 3, 9):  # 9 observations of 3 configurations
+        opt.tell(cands, [0.1, 0.2, 0.3], budget=b)
+    assert (opt.n_observations, opt.n_configurations) == (9, 3)
+    (nxt,) = opt.ask(1, budget=1)
+    assert opt.calls == [], "the model was used before 6 configurations were started"
+    assert nxt.key == ref.ask(1)[0].key, "the 4th configuration is not the 4th design point"
+
+
+def test_a_promoted_candidate_is_told_again_and_never_reasked():
+    opt = _Spy(_space(), n_initial_points=2, random_state=0)
+    cands = opt.ask(4, budget=1)
+    opt.tell(cands, [0.1, 0.2, 0.3, 0.4], budget=1)
+    opt.mark_pending(cands[2:], budget=3)
+    assert opt.n_pending == 2
+    opt.tell(cands[2:], [0.5, 0.6], budget=3)
+    opt.tell(cands[3:], [0.9], budget=None)
+    assert opt.budget_.tolist() == [1, 1, 1, 1, 3, 3, np.inf]
+    assert opt.budgets_.tolist() == [1, 3, np.inf]
+    assert opt.observations(3).y.tolist() == [0.5, 0.6]
+    assert opt.observations().y.tolist() == [0.9]
+    assert opt.observations(np.inf).y.tolist() == [0.9]
+    assert opt.observations(2).X.shape == (0, 2)
+    assert opt.n_pending == 0
+    told = {c.key for c in cands}
+    for _ in range(10):
+        (c,) = opt.ask(1, budget=1)
+        assert c.key not in told
+        told.add(c.key)
+        opt.tell([c], [0.0], budget=1)
+
+
+def test_a_candidate_pending_at_two_budgets_is_one_pending_vector():
+    opt = _Spy(_space(), n_initial_points=2, random_state=0)
+    opt.tell(opt.ask(2, budget=1), [0.1, 0.2], budget=1)
+    a = opt.ask(1, budget=1)
+    opt.mark_pending(a, budget=3)
+    assert opt.n_pending == 2
+    opt.ask(1, budget=1)
+    call = opt.calls[-1]
+    assert len(call["pending"]) == 1, "the candidate pending at two budgets was counted twice"
+    np.testing.assert_array_equal(call["pending"][0], a[0].vector)
+    opt.tell(a, [0.3], budget=1)
+    assert opt.n_pending == 2  # still pending at budget 3, and the second ask at budget 1
+
+
+def test_replicates_at_one_budget_are_kept():
+    opt = _Spy(_space(), random_state=0)
+    cands = opt.ask(1, budget=2)
+    opt.tell(cands, [0.1], budget=2)
+    opt.tell(cands, [0.3], budget=2)
+    assert opt.observations(2).y.tolist() == [0.1, 0.3]
+    assert (opt.n_observations, opt.n_configurations) == (2, 1)
+
+
+def test_the_model_sees_the_highest_budget_with_enough_observations():
+    opt = _Spy(_space(), n_initial_points=0, random_state=0, min_model_observations=3)
+    assert opt.model_budget_ is None
+    assert opt.model_observations().X.shape == (0, 2)
+    cands = opt.ask(9, budget=1)
+    assert opt.calls == [], "the model was used with no observation"
+    opt.tell(cands, np.linspace(0, 1, 9), budget=1)
+    opt.tell(cands[:2], [2.0, 2.1], budget=3)
+    opt.tell(cands[:1], [3.0], budget=9)
+    assert opt.model_budget_ == 1.0  # budget 3 has only 2 observations
+    opt.tell(cands[2:3], [np.nan], budget=3)
+    assert opt.model_budget_ == 3.0
+    obs = opt.model_observations()
+    assert obs.y_imputed.tolist() == [2.0, 2.1, 2.0]  # imputed within budget 3, not over all rows
+    opt.ask(1, budget=1)
+    assert opt.calls[-1]["budget"] == 3.0
+    np.testing.assert_array_equal(opt.calls[-1]["y"], [2.0, 2.1, np.nan])
+
+
+def test_no_budget_with_enough_observations_means_random_draws():
+    opt = _Spy(_space(), n_initial_points=2, random_state=0, min_model_observations=5)
+    cands = opt.ask(4, budget=1)
+    opt.tell(cands, [0.1, 0.2, 0.3, 0.4], budget=1)
+    assert opt.model_budget_ is None
+    assert len(opt.ask(2, budget=1)) == 2
+    assert opt.calls == []
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, np.nan, -np.inf, "1", True, [2]])
+def test_bad_budgets_are_rejected(bad):
+    opt = _Spy(_space(), random_state=0)
+    cands = opt.ask(1)
+    msg = "budget must be None \\(the full budget\\) or a positive number, got budget="
+    with pytest.raises(ValueError, match=msg):
+        opt.tell(cands, [0.1], budget=bad)
+    with pytest.raises(ValueError, match=msg):
+        opt.ask(1, budget=bad)
+    with pytest.raises(ValueError, match=msg):
+        opt.mark_pending(cands, budget=bad)
+    with pytest.raises(ValueError, match=msg):
+        opt.observations(bad)
+    assert opt.n_observations == 0 and opt.n_pending == 1
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, None, True])
+def test_min_model_observations_is_a_positive_int(bad):
+    with pytest.raises(ValueError, match="min_model_observations must be a positive int, got min_model_observations="):
+        _Spy(_space(), min_model_observations=bad)
 
 
 if __name__ == "__main__":  # re-record the traces

@@ -61,6 +61,10 @@ def test_suite_lists_every_check_once():
         "check_all_failed",
         "check_tell_encoded",
         "check_bad_arguments",
+        "check_budget_observations",
+        "check_budget_failures",
+        "check_budget_pending",
+        "check_budget_bad_arguments",
     } <= set(names)
 
 
@@ -151,6 +155,38 @@ class _SharesEstimators(RandomOptimizer):
         return out
 
 
+class _IgnoresBudget(RandomOptimizer):
+    """Records every observation at the full budget."""
+
+    def tell(self, candidates, scores, budget=None):
+        super().tell(candidates, scores)
+
+
+class _OneRowPerCandidate(RandomOptimizer):
+    """Drops a candidate told again (at a higher budget)."""
+
+    def tell(self, candidates, scores, budget=None):
+        keep = [i for i, c in enumerate(candidates) if c.key not in self._told]
+        super().tell([candidates[i] for i in keep], np.asarray(scores)[keep], budget=budget)
+
+
+class _ReasksPromoted(RandomOptimizer):
+    """Proposes the first told candidate again as a new one."""
+
+    def ask(self, n=1, *, budget=None):
+        out = super().ask(n, budget=budget)
+        if self.n_observations and out:
+            out[0] = self.space.to_candidate(self.X_[0])
+        return out
+
+
+class _AcceptsZeroBudget(RandomOptimizer):
+    """Takes budget=0 as the full budget."""
+
+    def tell(self, candidates, scores, budget=None):
+        super().tell(candidates, scores, budget=None if budget == 0 else budget)
+
+
 class _CrashesAfterFailures(RandomOptimizer):
     def _on_tell(self, X, scores):
         if self.n_observations > 5 and not np.isfinite(self.y_).any():
@@ -172,6 +208,11 @@ class _CrashesAfterFailures(RandomOptimizer):
         (_DropsParams, "check_bounds", r"has parameters \[.*\], expected exactly"),
         (_SharesEstimators, "check_bounds", r"is the estimator object of the space, not a clone"),
         (_CrashesAfterFailures, "check_all_failed", r"raised RuntimeError\('no finite score to model'\)"),
+        (_IgnoresBudget, "check_budget_observations", r"budget_ is \[inf, .*\], expected \[1\.0, "),
+        (_OneRowPerCandidate, "check_budget_observations", r"X_ has 9 rows after 12 observations"),
+        (_OneRowPerCandidate, "check_budget_pending", r"X_ has 6 rows after 9 observations"),
+        (_ReasksPromoted, "check_budget_observations", r"was proposed again after it was asked or told"),
+        (_AcceptsZeroBudget, "check_budget_bad_arguments", r"tell\(\.\.\., budget=0\) did not raise"),
     ],
 )
 def test_checks_catch_broken_optimizers(cls, check_name, match):

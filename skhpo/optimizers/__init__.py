@@ -9,15 +9,29 @@ score with the budget it was obtained at.
 
 from ._base import BaseOptimizer, Observations, check_random_state_generator, impute_failures
 from ._gp import GPOptimizer
+from ._hyperband import (
+    Batch,
+    Bracket,
+    HyperbandScheduler,
+    Rung,
+    hyperband_brackets,
+    successive_halving_promotions,
+)
 from ._random import RandomOptimizer
 from ._tpe import TPEOptimizer
 
 __all__ = [
     "BaseOptimizer",
+    "Batch",
+    "Bracket",
     "GPOptimizer",
+    "HyperbandScheduler",
     "Observations",
     "RandomOptimizer",
+    "Rung",
     "TPEOptimizer",
     "check_random_state_generator",
+    "hyperband_brackets",
     "impute_failures",
+    "successive_halving_promotions",
 ]

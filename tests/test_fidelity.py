@@ -137,6 +137,18 @@ def test_training_windows_stay_before_their_validation_windows():
             assert train.max() < test.min()
 
 
+@pytest.mark.filterwarnings("ignore:The groups parameter is ignored by TimeSeriesSplit")
+def test_time_order_with_groups_takes_the_most_recent_whole_groups():
+    X = np.zeros((60, 1))
+    groups = np.arange(60) // 5  # days of 5 rows
+    for train, test in SubsampleCV(TimeSeriesSplit(3), 13, time_ordered=True).split(X, None, groups):
+        full = np.arange(test.min())
+        # ceil(13 * n_train / 60) rows, rounded up to whole days, at the end of the window.
+        size = -(-13 * len(full) // 60)
+        n_days = -(-size // 5)
+        np.testing.assert_array_equal(train, full[len(full) - 5 * n_days :])
+
+
 def test_time_order_with_a_classifier_checks_the_classes():
     X = np.zeros((40, 1))
     y = np.array([0] * 30 + [1] * 10)  # class 1 only at the end

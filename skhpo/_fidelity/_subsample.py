@@ -15,7 +15,7 @@ first. scikit-learn's halving search does none of this (scikit-learn issue
 from __future__ import annotations
 
 import numbers
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 from sklearn.model_selection import TimeSeriesSplit, check_cv
@@ -29,6 +29,17 @@ def _check_int(name: str, value: Any, low: int) -> int:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low:
         return int(value)
     raise ValueError(f"{name} must be an int >= {low}, got {name}={value!r}.")
+
+
+class _Data(NamedTuple):
+    """What one call of ``split`` knows of the data."""
+
+    folds: list  # (train, test) index arrays of the base splitter
+    labels: np.ndarray | None  # class index of each row, when stratifying
+    classes: list | None  # class values, for messages
+    groups: np.ndarray | None
+    n: int  # rows of the whole data
+    recent: bool  # most recent rows first
 
 
 class _Ranking:
@@ -71,12 +82,12 @@ def _stratified_rows(train: np.ndarray, labels: np.ndarray, m: int, rng: np.rand
 
 
 def _group_units(
-    train: np.ndarray, groups: np.ndarray, labels: np.ndarray | None, m: int, order: str, rng: np.random.Generator
+    train: np.ndarray, groups: np.ndarray, labels: np.ndarray | None, m: int, recent: bool, rng: np.random.Generator
 ) -> list[np.ndarray]:
     """Whole groups of the training rows, in the order a rung takes them."""
     names = np.unique(groups[train])
     units = [train[groups[train] == g] for g in names]
-    if order == "recent":
+    if recent:
         return sorted(units, key=lambda u: -u.max())
     units = [units[i] for i in rng.permutation(len(units))]
     if labels is None:
@@ -213,14 +224,14 @@ class SubsampleCV:
             (the message names the class, the fold, and the smallest
             ``n_resources`` that works).
         """
-        folds, labels, groups, n = self._prepare(X, y, groups)
-        if self.n_resources > n:
-            raise ValueError(f"n_resources={self.n_resources} exceeds the {n} rows of the data.")
-        for i, (train, test) in enumerate(folds):
-            ranking = self._ranking(i, train, labels, groups)
-            size = ranking.size_for(-(-self.n_resources * len(train) // n))
-            if labels is not None and size < len(train):
-                self._check_classes(i, train, ranking, size, labels, n)
+        data = self._prepare(X, y, groups)
+        if self.n_resources > data.n:
+            raise ValueError(f"n_resources={self.n_resources} exceeds the {data.n} rows of the data.")
+        for i, (train, test) in enumerate(data.folds):
+            ranking = self._ranking(data, i, train)
+            size = ranking.size_for(-(-self.n_resources * len(train) // data.n))
+            if data.labels is not None and size < len(train):
+                self._check_classes(data, i, train, ranking, size)
             yield np.sort(ranking.rows[:size]), test
 
     def min_resources(self, X: Any, y: Any = None, groups: Any = None) -> int:
@@ -252,21 +263,28 @@ class SubsampleCV:
         >>> SubsampleCV(StratifiedKFold(5), 1, stratify=True, min_samples_per_class=2).min_resources(X, y)
         4
         """
-        folds, labels, groups, n = self._prepare(X, y, groups)
-        if labels is None:
+        data = self._prepare(X, y, groups)
+        if data.labels is None:
             return 1
-        return max(self._fold_min_resources(i, tr, self._ranking(i, tr, labels, groups), labels, n)
-                   for i, (tr, _) in enumerate(folds))
+        return max(
+            self._fold_min_resources(data, i, train, self._ranking(data, i, train))
+            for i, (train, _) in enumerate(data.folds)
+        )
 
     # ------------------------------------------------------------ helpers
-    def _prepare(self, X: Any, y: Any, groups: Any) -> tuple[list, np.ndarray | None, np.ndarray | None, int]:
+    def _prepare(self, X: Any, y: Any, groups: Any) -> _Data:
         X, y, groups = indexable(X, y, groups)
         base = check_cv(self.cv, y, classifier=self.stratify)
-        folds = self._consistent_folds(base, X, y, groups)
-        labels = self._labels(y) if self.stratify else None
-        self._order = "recent" if self._is_time_ordered(base) else "random"
-        groups = None if groups is None else np.asarray(groups)
-        return folds, labels, groups, _num_samples(X)
+        classes, labels = self._labels(y) if self.stratify else (None, None)
+        recent = isinstance(base, TimeSeriesSplit) if self.time_ordered is None else bool(self.time_ordered)
+        return _Data(
+            folds=self._consistent_folds(base, X, y, groups),
+            labels=labels,
+            classes=classes,
+            groups=None if groups is None else np.asarray(groups),
+            n=_num_samples(X),
+            recent=recent,
+        )
 
     def _consistent_folds(self, base: Any, X: Any, y: Any, groups: Any) -> list:
         first = [(np.asarray(tr), np.asarray(te)) for tr, te in base.split(X, y, groups)]
@@ -281,64 +299,63 @@ class SubsampleCV:
             )
         return first
 
-    def _labels(self, y: Any) -> np.ndarray:
+    @staticmethod
+    def _labels(y: Any) -> tuple[list, np.ndarray]:
         if y is None:
             raise ValueError("stratify=True needs y, got y=None.")
         y = np.asarray(y)
         if y.ndim != 1:
             raise ValueError(f"stratify=True needs a 1-D y, got y of shape {y.shape}.")
-        self._classes, labels = np.unique(y, return_inverse=True)
-        return labels
+        classes, labels = np.unique(y, return_inverse=True)
+        return classes.tolist(), labels
 
-    def _is_time_ordered(self, base: Any) -> bool:
-        return isinstance(base, TimeSeriesSplit) if self.time_ordered is None else bool(self.time_ordered)
-
-    def _ranking(self, fold: int, train: np.ndarray, labels: np.ndarray | None, groups: np.ndarray | None) -> _Ranking:
+    def _ranking(self, data: _Data, fold: int, train: np.ndarray) -> _Ranking:
         rng = np.random.default_rng([self.random_state, fold])
-        if groups is not None:
-            units = _group_units(train, groups, labels, self.min_samples_per_class, self._order, rng)
+        m = self.min_samples_per_class
+        if data.groups is not None:
+            units = _group_units(train, data.groups, data.labels, m, data.recent, rng)
             return _Ranking(np.concatenate(units), np.cumsum([len(u) for u in units]))
-        if self._order == "recent":
+        if data.recent:
             rows = np.sort(train)[::-1]
-        elif labels is not None:
-            rows = _stratified_rows(train, labels, self.min_samples_per_class, rng)
+        elif data.labels is not None:
+            rows = _stratified_rows(train, data.labels, m, rng)
         else:
             rows = train[rng.permutation(len(train))]
         return _Ranking(rows, np.arange(1, len(rows) + 1))
 
-    def _needed(self, fold: int, train: np.ndarray, ranking: _Ranking, labels: np.ndarray) -> tuple[int, int]:
+    def _needed(self, data: _Data, fold: int, ranking: _Ranking) -> tuple[int, int]:
         """The prefix length that holds the minimum of every class, and the class that needs the longest."""
         m = self.min_samples_per_class
         need, worst = 0, 0
-        for c in np.unique(labels):
-            at = np.flatnonzero(labels[ranking.rows] == c)
+        for c in range(len(data.classes)):
+            at = np.flatnonzero(data.labels[ranking.rows] == c)
             if len(at) < m:
                 raise ValueError(
-                    f"Class {self._classes.tolist()[c]!r} has {len(at)} training rows in fold {fold}, fewer than "
+                    f"Class {data.classes[c]!r} has {len(at)} training rows in fold {fold}, fewer than "
                     f"min_samples_per_class={m}: no subsample of that fold can hold it. Use fewer "
                     "splits or a lower min_samples_per_class."
                 )
             if at[m - 1] + 1 > need:
-                need, worst = int(at[m - 1] + 1), int(c)
+                need, worst = int(at[m - 1] + 1), c
         return need, worst
 
-    def _fold_min_resources(self, fold: int, train: np.ndarray, ranking: _Ranking, labels: np.ndarray, n: int) -> int:
-        need, _ = self._needed(fold, train, ranking, labels)
+    def _fold_min_resources(self, data: _Data, fold: int, train: np.ndarray, ranking: _Ranking) -> int:
+        """The smallest ``n_resources`` whose subsample of ``fold`` holds every class's minimum."""
+        need, _ = self._needed(data, fold, ranking)
         below = ranking.largest_cut_below(need)
-        return below * n // len(train) + 1
+        # ceil(r * n_train / n) > below  <=>  r > below * n / n_train
+        return below * data.n // len(train) + 1
 
-    def _check_classes(
-        self, fold: int, train: np.ndarray, ranking: _Ranking, size: int, labels: np.ndarray, n: int
-    ) -> None:
-        need, worst = self._needed(fold, train, ranking, labels)
+    def _check_classes(self, data: _Data, fold: int, train: np.ndarray, ranking: _Ranking, size: int) -> None:
+        need, worst = self._needed(data, fold, ranking)
         if size >= need:
             return
-        have = int(np.sum(labels[ranking.rows[:size]] == worst))
+        have = int(np.sum(data.labels[ranking.rows[:size]] == worst))
         raise ValueError(
             f"n_resources={self.n_resources} gives fold {fold} a training subsample of {size} rows with "
-            f"{have} of class {self._classes.tolist()[worst]!r}, fewer than min_samples_per_class="
+            f"{have} of class {data.classes[worst]!r}, fewer than min_samples_per_class="
             f"{self.min_samples_per_class}. Use n_resources >= "
-            f"{self._fold_min_resources(fold, train, ranking, labels, n)} for this fold "
+            f"{self._fold_min_resources(data, fold, train, ranking)} for this fold "
             "(min_resources(X, y, groups) gives the smallest for every fold)."
         )
 

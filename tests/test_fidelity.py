@@ -190,9 +190,9 @@ def test_a_cv_that_reshuffles_on_every_call_is_refused():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"n_resources": 0}, "n_resources must be an int >= 1, got n_resources=0"),
-        ({"n_resources": 2.5}, "n_resources must be an int >= 1, got n_resources=2.5"),
-        ({"n_resources": 5, "min_samples_per_class": 0}, "min_samples_per_class must be an int >= 1"),
+        ({"n_resources": 0}, "n_resources must be a positive int, got n_resources=0"),
+        ({"n_resources": 2.5}, "n_resources must be a positive int, got n_resources=2.5"),
+        ({"n_resources": 5, "min_samples_per_class": 0}, "min_samples_per_class must be a positive int, got min_samples_per_class=0"),
         ({"n_resources": 5, "random_state": None}, "random_state must be a non-negative int, so that every rung"),
         ({"n_resources": 5, "random_state": np.random.RandomState(0)}, "random_state must be a non-negative int"),
     ],

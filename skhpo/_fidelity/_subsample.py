@@ -22,13 +22,9 @@ from sklearn.model_selection import TimeSeriesSplit, check_cv
 from sklearn.utils import indexable
 from sklearn.utils.validation import _num_samples
 
+from ..optimizers._base import _check_int
+
 __all__ = ["SubsampleCV"]
-
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low:
-        return int(value)
-    raise ValueError(f"{name} must be an int >= {low}, got {name}={value!r}.")
 
 
 class _Data(NamedTuple):
@@ -171,9 +167,9 @@ class SubsampleCV:
         random_state: int = 0,
     ) -> None:
         self.cv = cv
-        self.n_resources = _check_int("n_resources", n_resources, 1)
+        self.n_resources = _check_int("n_resources", n_resources)
         self.stratify = bool(stratify)
-        self.min_samples_per_class = _check_int("min_samples_per_class", min_samples_per_class, 1)
+        self.min_samples_per_class = _check_int("min_samples_per_class", min_samples_per_class)
         self.time_ordered = time_ordered
         if not isinstance(random_state, numbers.Integral) or isinstance(random_state, bool) or random_state < 0:
             raise ValueError(

@@ -32,13 +32,13 @@ FULL_BUDGET = math.inf
 def _check_int(name: str, value: Any, *, low: int = 1) -> int:
     """``value`` as an int, if it is an integer (not a bool) of at least ``low``.
 
-    The one place where the optimizers and the schedules check their integer
-    arguments, so the messages read the same everywhere.
+    The one place where the optimizers, the schedules and the fidelities
+    check their integer arguments, so the messages read the same everywhere.
     """
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low:
         return int(value)
-    kind = "positive int" if low == 1 else ("non-negative int" if low == 0 else f"int >= {low}")
-    raise ValueError(f"{name} must be a {kind}, got {name}={value!r}.")
+    kind = "a positive int" if low == 1 else ("a non-negative int" if low == 0 else f"an int >= {low}")
+    raise ValueError(f"{name} must be {kind}, got {name}={value!r}.")
 
 
 def _check_budget(budget: Any, name: str = "budget") -> float:

@@ -83,8 +83,8 @@ def test_schedule_invariants(min_resources, ratio, factor):
         ({"min_resources": 1.5, "max_resources": 9}, "min_resources must be a positive int, got min_resources=1.5"),
         ({"min_resources": 1, "max_resources": True}, "max_resources must be a positive int, got max_resources=True"),
         ({"min_resources": 10, "max_resources": 9}, "min_resources must not exceed max_resources, got min_resources=10"),
-        ({"min_resources": 1, "max_resources": 9, "factor": 1}, "factor must be a int >= 2, got factor=1"),
-        ({"min_resources": 1, "max_resources": 9, "factor": 2.5}, "factor must be a int >= 2, got factor=2.5"),
+        ({"min_resources": 1, "max_resources": 9, "factor": 1}, "factor must be an int >= 2, got factor=1"),
+        ({"min_resources": 1, "max_resources": 9, "factor": 2.5}, "factor must be an int >= 2, got factor=2.5"),
     ],
 )
 def test_hyperband_brackets_input_errors(kwargs, match):

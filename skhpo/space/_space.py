@@ -17,6 +17,7 @@ make them canonical; the space turns canonical vectors into
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -626,14 +627,57 @@ def _estimator_choices(dim: Dimension) -> list | None:
     return None
 
 
+def _owner_step(name: str, sub: Mapping[str, Any]) -> str | None:
+    """Longest ``__``-prefix of ``name`` that is itself a parameter of ``sub``.
+
+    With ``"clf": [SVC()]`` in a sub-space, ``"clf__C"`` is owned by the step
+    ``"clf"`` that the sub-space chooses.
+    """
+    parts = name.split("__")
+    for cut in range(len(parts) - 1, 0, -1):
+        prefix = "__".join(parts[:cut])
+        if prefix in sub:
+            return prefix
+    return None
+
+
+def _accepts(estimator: Any, name: str, dim: Dimension, listed: Any = None) -> bool:
+    """Whether ``estimator`` takes the parameter ``name``.
+
+    A parameter listed by ``get_params(deep=True)`` is taken. Any other name
+    is asked of the estimator itself: ``set_params(name=value)`` on a copy,
+    with a value of ``dim``. Estimators that take parameters through
+    ``**kwargs`` (LightGBM's ``max_bin``, XGBoost's ``eta``) accept them
+    there, as they do in GridSearchCV; scikit-learn estimators refuse
+    unknown names with a ``ValueError``.
+    """
+    if listed is None:
+        listed = estimator.get_params(deep=True)
+    if name in listed:
+        return True
+    trial = copy.deepcopy(estimator)
+    try:
+        trial.set_params(**{name: dim.from_unit(0.5)})
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def check_space_for_estimator(space: SearchSpace, estimator: Any) -> None:
     """Check every parameter name of ``space`` against ``estimator``.
 
-    A name must be one of ``estimator.get_params(deep=True)``, or a parameter
-    of a step chosen *in the same sub-space*: with ``"clf": [SVC(), SVR()]``
-    in a sub-space, ``"clf__C"`` must be a parameter of every estimator among
-    the choices of ``"clf"``, and none of those choices may be ``None``,
+    A name must be a parameter of ``estimator``, or a parameter of a step
+    chosen *in the same sub-space*: with ``"clf": [SVC(), SVR()]`` in a
+    sub-space, ``"clf__C"`` must be a parameter of every estimator among the
+    choices of ``"clf"``, and none of those choices may be ``None``,
     ``"passthrough"`` or ``"drop"`` (a removed step has no parameters).
+
+    A parameter is one listed by ``get_params(deep=True)``, or one that
+    ``set_params`` accepts: a copy of the estimator is asked to set it to a
+    value of its dimension. So parameters taken through ``**kwargs``
+    (LightGBM's ``max_bin``, XGBoost's ``eta``) are accepted, as
+    GridSearchCV accepts them, while scikit-learn estimators, which refuse
+    unknown names, still catch typos.
 
     Parameters
     ----------
@@ -660,46 +704,13 @@ def check_space_for_estimator(space: SearchSpace, estimator: Any) -> None:
     if not hasattr(estimator, "get_params"):
         raise TypeError(f"estimator must implement get_params, got {estimator!r}.")
     valid = set(estimator.get_params(deep=True))
-    est_repr = f"{type(estimator).__name__}(...)"
     for s, sub in enumerate(space.subspaces):
         where = f" (sub-space {s})" if space.n_subspaces > 1 else ""
-        chosen = {name: _estimator_choices(dim) for name, dim in sub.items()}
-        for name in sub:
-            # Longest prefix of `name` that is a step chosen in this sub-space.
-            parts = name.split("__")
-            owner = None
-            for cut in range(len(parts) - 1, 0, -1):
-                prefix = "__".join(parts[:cut])
-                if prefix in sub:
-                    owner = prefix
-                    break
+        for name, dim in sub.items():
+            owner = _owner_step(name, sub)
             if owner is not None:
-                rest = name[len(owner) + 2 :]
-                choices = chosen.get(owner)
-                dropped = [c for c in getattr(sub[owner], "choices", []) if _is_passthrough(c)]
-                if dropped:
-                    raise ValueError(
-                        f"Invalid parameter {name!r}{where}: the step {owner!r} may be set "
-                        f"to {dropped[0]!r} in the same sub-space, which has no parameter "
-                        f"{rest!r}. Put {name!r} in a sub-space where {owner!r} is always "
-                        "an estimator, and the passthrough choice in another sub-space."
-                    )
-                if not choices:
-                    raise ValueError(
-                        f"Invalid parameter {name!r}{where}: the step {owner!r} is set in the "
-                        f"same sub-space to {sub[owner]!r}, which holds no estimator with "
-                        f"parameter {rest!r}."
-                    )
-                for est in choices:
-                    if rest not in est.get_params(deep=True):
-                        raise ValueError(
-                            f"Invalid parameter {name!r}{where}: {type(est).__name__} chosen for "
-                            f"step {owner!r} has no parameter {rest!r}. Valid parameters: "
-                            f"{sorted(est.get_params(deep=True))}. Put parameters of another "
-                            "estimator in the sub-space that chooses it."
-                        )
-                continue
-            if name not in valid:
+                _check_step_parameter(name, owner, sub, where)
+            elif not _accepts(estimator, name, dim, valid):
                 hint = ""
                 stem = name.split("__")[0]
                 if "__" in name and stem in valid:
@@ -709,5 +720,33 @@ def check_space_for_estimator(space: SearchSpace, estimator: Any) -> None:
                     )
                 raise ValueError(
                     f"Invalid parameter {name!r} in the search space{where} for estimator "
-                    f"{est_repr}. Valid parameters are: {sorted(valid)}.{hint}"
+                    f"{type(estimator).__name__}(...). Valid parameters are: {sorted(valid)}.{hint}"
                 )
+
+
+def _check_step_parameter(name: str, owner: str, sub: Mapping[str, Dimension], where: str) -> None:
+    """Check ``name``, a parameter of the step ``owner`` chosen in the same sub-space."""
+    rest = name[len(owner) + 2 :]
+    dropped = [c for c in getattr(sub[owner], "choices", []) if _is_passthrough(c)]
+    if dropped:
+        raise ValueError(
+            f"Invalid parameter {name!r}{where}: the step {owner!r} may be set "
+            f"to {dropped[0]!r} in the same sub-space, which has no parameter "
+            f"{rest!r}. Put {name!r} in a sub-space where {owner!r} is always "
+            "an estimator, and the passthrough choice in another sub-space."
+        )
+    choices = _estimator_choices(sub[owner])
+    if not choices:
+        raise ValueError(
+            f"Invalid parameter {name!r}{where}: the step {owner!r} is set in the "
+            f"same sub-space to {sub[owner]!r}, which holds no estimator with "
+            f"parameter {rest!r}."
+        )
+    for est in choices:
+        if not _accepts(est, rest, sub[name]):
+            raise ValueError(
+                f"Invalid parameter {name!r}{where}: {type(est).__name__} chosen for "
+                f"step {owner!r} has no parameter {rest!r}. Valid parameters: "
+                f"{sorted(est.get_params(deep=True))}. Put parameters of another "
+                "estimator in the sub-space that chooses it."
+            )

@@ -5,10 +5,12 @@ a list of such dicts (alternative sub-spaces, e.g. one per model family).
 Dimensions are :class:`Real`, :class:`Integer`, :class:`Categorical` or
 :class:`Distribution`; the shorthands are a list (choices), a ``(low, high)``
 or ``(low, high, prior)`` tuple, and a frozen ``scipy.stats`` distribution.
+:func:`space_for_estimator` parses a space for an estimator, whose default
+values decide whether a tuple means integers or floats.
 """
 
 from ._dimensions import Categorical, Dimension, Distribution, Integer, Real
-from ._space import Candidate, SearchSpace, check_space_for_estimator
+from ._space import Candidate, SearchSpace, check_space_for_estimator, space_for_estimator
 
 __all__ = [
     "Candidate",
@@ -19,4 +21,5 @@ __all__ = [
     "Real",
     "SearchSpace",
     "check_space_for_estimator",
+    "space_for_estimator",
 ]

@@ -26,9 +26,17 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ._dimensions import Categorical, Dimension, Distribution, Integer, Real
+from ._dimensions import (
+    Categorical,
+    Dimension,
+    Distribution,
+    Integer,
+    Real,
+    _is_integer,
+    _number_family,
+)
 
-__all__ = ["Candidate", "SearchSpace", "check_space_for_estimator"]
+__all__ = ["Candidate", "SearchSpace", "check_space_for_estimator", "space_for_estimator"]
 
 ROOT = "__subspace__"
 
@@ -127,11 +135,20 @@ def _canonical(dim: Dimension, u: float) -> tuple[Any, float]:
     return v, w
 
 
-def _from_tuple(name: str, spec: tuple) -> Dimension:
+def _list_hint(spec: tuple) -> str:
+    return f"Use a list for a set of values: {list(spec)!r}."
+
+
+def _from_tuple(name: str, spec: tuple, default: Any = None) -> Dimension:
+    """The Real or Integer of a ``(low, high)`` or ``(low, high, prior)`` tuple.
+
+    ``default`` is the estimator's default value of the parameter, if known;
+    see :func:`_tuple_class`.
+    """
     if len(spec) not in (2, 3):
         raise ValueError(
             f"Parameter {name!r}: a tuple must be (low, high) or (low, high, prior), got "
-            f"{spec!r}. Use a list for a set of choices."
+            f"{spec!r}. {_list_hint(spec)}"
         )
     low, high = spec[0], spec[1]
     prior = spec[2] if len(spec) == 3 else "uniform"
@@ -141,15 +158,45 @@ def _from_tuple(name: str, spec: tuple) -> Dimension:
                 f"Parameter {name!r}: the bounds of a (low, high) tuple must be numbers, "
                 f"got {label}={v!r}. Use a list for a set of choices."
             )
-    cls = (
-        Integer
-        if isinstance(low, numbers.Integral) and isinstance(high, numbers.Integral)
-        else Real
-    )
+    if not isinstance(prior, str):
+        raise ValueError(
+            f"Parameter {name!r}: `prior` must be one of ('uniform', 'log-uniform'), got "
+            f"prior={prior!r}; a tuple is (low, high) or (low, high, prior). {_list_hint(spec)}"
+        )
+    cls = _tuple_class(name, low, high, default)
+    if cls is Integer:
+        low, high = int(low), int(high)
     try:
         return cls(low, high, prior=prior)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"Parameter {name!r}: {exc}") from None
+
+
+def _is_whole(x: Any) -> bool:
+    """An integer, or a finite float with no fractional part."""
+    return _is_integer(x) or (math.isfinite(x) and float(x).is_integer())
+
+
+def _tuple_class(name: str, low: Any, high: Any, default: Any) -> type:
+    """Real or Integer for numeric tuple bounds, given the estimator's default.
+
+    A float default means Real (also for ``(0, 1)``); an int default means
+    Integer, and bounds that are not whole numbers are an error. Without a
+    numeric default: Integer when both bounds are integers, Real otherwise.
+    """
+    family = _number_family(default)
+    if family == "float":
+        return Real
+    if family == "int" and math.isfinite(low) and math.isfinite(high):
+        if _is_whole(low) and _is_whole(high):
+            return Integer
+        raise ValueError(
+            f"Parameter {name!r}: the estimator's default is the int {default!r}, so a (low, "
+            f"high) tuple means integers, but got ({low!r}, {high!r}). Write "
+            f"Integer({math.ceil(low)}, {math.floor(high)}) for integers, or "
+            f"Real({float(low)!r}, {float(high)!r}) if the parameter takes floats."
+        )
+    return Integer if _is_integer(low) and _is_integer(high) else Real
 
 
 def _from_scipy(dist: Any) -> Dimension:
@@ -174,6 +221,58 @@ def _from_scipy(dist: Any) -> Dimension:
     return Distribution(dist)
 
 
+def _parse_spaces(spaces: Any, defaults: "_Defaults | None" = None) -> list[dict[str, Dimension]]:
+    """Parse a dict or list of dicts into sub-spaces ``{name: Dimension}``.
+
+    ``defaults`` gives the estimator's default of a parameter, which types
+    the ``(low, high)`` tuples; without it, a tuple of two ints is an
+    Integer and any other a Real.
+    """
+    if isinstance(spaces, SearchSpace):
+        return [dict(sub) for sub in spaces.subspaces]
+    if isinstance(spaces, Mapping):
+        raw = [spaces]
+    elif isinstance(spaces, (list, tuple)):
+        raw = list(spaces)
+        if not raw:
+            raise ValueError("search space: expected a dict or a non-empty list of dicts, got [].")
+    else:
+        raise TypeError(
+            "search space: expected a dict {name: dimension} or a list of such dicts, "
+            f"got {spaces!r} of type {type(spaces).__name__}."
+        )
+    return [_parse_subspace(s, sub, defaults) for s, sub in enumerate(raw)]
+
+
+def _parse_subspace(s: int, sub: Any, defaults: "_Defaults | None") -> dict[str, Dimension]:
+    """Parse sub-space ``s``.
+
+    Tuples are parsed last, so that the estimators this sub-space chooses
+    for a step are known when the defaults of their parameters are looked up.
+    """
+    if not isinstance(sub, Mapping):
+        raise TypeError(
+            f"search space: sub-space {s} must be a dict {{name: dimension}}, got "
+            f"{sub!r} of type {type(sub).__name__}."
+        )
+    if not sub:
+        raise ValueError(f"search space: sub-space {s} is empty; give it at least one parameter.")
+    parsed: dict[str, Dimension] = {}
+    for name, spec in sub.items():
+        if not isinstance(name, str) or not name:
+            raise TypeError(
+                f"search space: parameter names must be non-empty strings, got {name!r} "
+                f"in sub-space {s}."
+            )
+        if not isinstance(spec, tuple):
+            parsed[name] = _as_dimension(name, spec)
+    for name, spec in sub.items():
+        if isinstance(spec, tuple):
+            default = defaults.default(name, parsed) if defaults is not None else None
+            parsed[name] = _from_tuple(name, spec, default)
+    return {name: parsed[name] for name in sub}
+
+
 class SearchSpace:
     """A search space of one or several alternative sub-spaces.
 
@@ -181,12 +280,17 @@ class SearchSpace:
     ----------
     spaces : dict or list of dict
         ``{name: dimension}`` where ``dimension`` is a :class:`Real`,
-        :class:`Integer`, :class:`Categorical` or :class:`Distribution`, or one
-        of the shorthands: a list (choices), a ``(low, high)`` or
-        ``(low, high, prior)`` tuple (Integer when both bounds are integers,
-        Real otherwise) or a frozen ``scipy.stats`` distribution. A list of
-        dicts gives alternative sub-spaces, e.g. one per model family; every
-        candidate comes from exactly one of them.
+        :class:`Integer`, :class:`Categorical` or :class:`Distribution`, or
+        one of the shorthands:
+
+        * a list, ``range`` or 1-d array: a :class:`Categorical`;
+        * a ``(low, high)`` or ``(low, high, prior)`` tuple: Integer when
+          both bounds are integers, Real otherwise (:func:`space_for_estimator`
+          lets the estimator's default decide instead);
+        * a frozen ``scipy.stats`` distribution.
+
+        A list of dicts gives alternative sub-spaces, e.g. one per model
+        family; every candidate comes from exactly one of them.
 
     Attributes
     ----------
@@ -219,38 +323,7 @@ class SearchSpace:
     """
 
     def __init__(self, spaces: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
-        if isinstance(spaces, SearchSpace):
-            spaces = spaces.subspaces
-        if isinstance(spaces, Mapping):
-            raw = [spaces]
-        elif isinstance(spaces, (list, tuple)):
-            raw = list(spaces)
-            if not raw:
-                raise ValueError("search space: expected a dict or a non-empty list of dicts, got [].")
-        else:
-            raise TypeError(
-                "search space: expected a dict {name: dimension} or a list of such dicts, "
-                f"got {spaces!r} of type {type(spaces).__name__}."
-            )
-        self.subspaces: list[dict[str, Dimension]] = []
-        for s, sub in enumerate(raw):
-            if not isinstance(sub, Mapping):
-                raise TypeError(
-                    f"search space: sub-space {s} must be a dict {{name: dimension}}, got "
-                    f"{sub!r} of type {type(sub).__name__}."
-                )
-            if not sub:
-                raise ValueError(f"search space: sub-space {s} is empty; give it at least one parameter.")
-            parsed = {}
-            for name, spec in sub.items():
-                if not isinstance(name, str) or not name:
-                    raise TypeError(
-                        f"search space: parameter names must be non-empty strings, got {name!r} "
-                        f"in sub-space {s}."
-                    )
-                parsed[name] = _as_dimension(name, spec)
-            self.subspaces.append(parsed)
-
+        self.subspaces: list[dict[str, Dimension]] = _parse_spaces(spaces)
         self.n_subspaces = len(self.subspaces)
         dims: list[Dimension] = []
         names: list[str] = []
@@ -750,3 +823,90 @@ def _check_step_parameter(name: str, owner: str, sub: Mapping[str, Dimension], w
                 f"{sorted(est.get_params(deep=True))}. Put parameters of another "
                 "estimator in the sub-space that chooses it."
             )
+
+
+class _Defaults:
+    """The estimator's default value of a parameter of a sub-space.
+
+    A top-level name (``"alpha"``, ``"clf__alpha"``) is looked up in
+    ``estimator.get_params(deep=True)``; a parameter of a step the sub-space
+    chooses, in the chosen estimators (``None`` when they disagree on
+    whether it is an int or a float). Unknown defaults are ``None``.
+    """
+
+    def __init__(self, estimator: Any) -> None:
+        self.estimator = estimator
+        self._top: dict | None = None
+
+    def default(self, name: str, sub: Mapping[str, Dimension]) -> Any:
+        owner = _owner_step(name, sub)
+        if owner is None:
+            if self._top is None:
+                self._top = _params_of(self.estimator)
+            return self._top.get(name)
+        rest = name[len(owner) + 2 :]
+        values = [_params_of(est).get(rest) for est in _estimator_choices(sub[owner]) or []]
+        if not values or len({_number_family(v) for v in values}) > 1:
+            return None
+        return values[0]
+
+
+def _params_of(estimator: Any) -> dict:
+    """``estimator.get_params(deep=True)``, or ``{}`` for a non-estimator."""
+    return dict(estimator.get_params(deep=True)) if hasattr(estimator, "get_params") else {}
+
+
+def space_for_estimator(search_spaces: Any, estimator: Any) -> SearchSpace:
+    """The search space for ``estimator``, typed by its default values.
+
+    Parses ``search_spaces`` as :class:`SearchSpace` does, except that a
+    ``(low, high)`` or ``(low, high, prior)`` tuple takes its type from the
+    estimator's default value of the parameter:
+
+    * a float default gives a :class:`Real`, also for integer bounds:
+      ``{"alpha": (0, 10)}`` for ``Ridge`` searches floats;
+    * an int default gives an :class:`Integer` when both bounds are whole
+      numbers (``(1, 10.0)`` is ``Integer(1, 10)``), and a ``ValueError``
+      naming both spellings otherwise;
+    * any other default (``None``, a string, no default known): an Integer
+      when both bounds are ints, a Real otherwise, as :class:`SearchSpace`.
+
+    For a parameter of a step chosen in the same sub-space
+    (``{"clf": [Ridge()], "clf__alpha": (0, 10)}``) the default comes from
+    the chosen estimators; if they disagree, the last rule applies.
+    Dimension objects are used as given. Then every parameter name is
+    checked with :func:`check_space_for_estimator`.
+
+    Parameters
+    ----------
+    search_spaces : dict, list of dict or SearchSpace
+        As for :class:`SearchSpace`.
+    estimator : estimator object
+        The estimator whose parameters are searched.
+
+    Returns
+    -------
+    SearchSpace
+
+    Raises
+    ------
+    ValueError, TypeError
+        The errors of :class:`SearchSpace` and of
+        :func:`check_space_for_estimator`, and a ``ValueError`` for a tuple
+        of non-whole bounds for a parameter whose default is an int.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import ElasticNet
+    >>> from skhpo.space import space_for_estimator
+    >>> space = space_for_estimator({"l1_ratio": (0, 1), "max_iter": (100, 1000.0)}, ElasticNet())
+    >>> space.subspaces[0]
+    {'l1_ratio': Real(0.0, 1.0, prior='uniform'), 'max_iter': Integer(100, 1000, prior='uniform')}
+    >>> space_for_estimator({"max_iter": (100, 1000.5)}, ElasticNet())
+    Traceback (most recent call last):
+    ...
+    ValueError: Parameter 'max_iter': the estimator's default is the int 1000, ...
+    """
+    space = SearchSpace(_parse_spaces(search_spaces, _Defaults(estimator)))
+    check_space_for_estimator(space, estimator)
+    return space

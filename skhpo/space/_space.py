@@ -245,7 +245,7 @@ def _parse_spaces(spaces: Any, defaults: "_Defaults | None" = None) -> list[dict
 
 
 def _parse_subspace(s: int, sub: Any, defaults: "_Defaults | None") -> dict[str, Dimension]:
-    """Parse sub-space ``s``.
+    """Parse sub-space ``s``; an empty dict is a sub-space of one candidate, ``{}``.
 
     Tuples are parsed last, so that the estimators this sub-space chooses
     for a step are known when the defaults of their parameters are looked up.
@@ -255,8 +255,6 @@ def _parse_subspace(s: int, sub: Any, defaults: "_Defaults | None") -> dict[str,
             f"search space: sub-space {s} must be a dict {{name: dimension}}, got "
             f"{sub!r} of type {type(sub).__name__}."
         )
-    if not sub:
-        raise ValueError(f"search space: sub-space {s} is empty; give it at least one parameter.")
     parsed: dict[str, Dimension] = {}
     for name, spec in sub.items():
         if not isinstance(name, str) or not name:
@@ -290,7 +288,8 @@ class SearchSpace:
         * a frozen ``scipy.stats`` distribution.
 
         A list of dicts gives alternative sub-spaces, e.g. one per model
-        family; every candidate comes from exactly one of them.
+        family; every candidate comes from exactly one of them. An empty
+        dict is a sub-space of one candidate, the estimator's defaults.
 
     Attributes
     ----------
@@ -511,8 +510,8 @@ class SearchSpace:
         """
         from scipy.stats import qmc
 
-        if n <= 0:
-            return np.empty((0, self.n_columns))
+        if n <= 0 or self.n_columns == 0:
+            return np.empty((max(n, 0), self.n_columns))
         m = max(0, math.ceil(math.log2(n)))
         sampler = qmc.Sobol(d=self.n_columns, scramble=True, seed=rng)
         U = sampler.random_base2(m)[:n]
@@ -551,7 +550,7 @@ class SearchSpace:
                     x[self.root] = (s + 0.5) / self.n_subspaces
                 x[cols] = combo
                 rows.append(x)
-        return np.array(rows).reshape(-1, self.n_columns)
+        return np.array(rows, dtype=float).reshape(len(rows), self.n_columns)
 
     def key(self, x: np.ndarray) -> tuple:
         """Hashable identity of one snapped vector (see :meth:`snap`).

@@ -125,7 +125,7 @@ def test_space_module_does_not_import_sklearn():
         f"pkg = types.ModuleType('skhpo'); pkg.__path__ = [{str(package)!r}]\n"
         "sys.modules['skhpo'] = pkg\n"
         "import skhpo.space\n"
-        "space = skhpo.space.SearchSpace({'a': (1, 5), 'b': list(range(9))})\n"
+        "space = skhpo.space.SearchSpace([{'a': (1, 5), 'b': list(range(9))}, {}])\n"
         "assert 'sklearn' not in sys.modules, 'skhpo.space imported sklearn'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -25,6 +25,7 @@ from skhpo.space import (
     SearchSpace,
     check_space_for_estimator,
 )
+from skhpo.optimizers import GPOptimizer, RandomOptimizer, TPEOptimizer
 
 NAN, INF = float("nan"), float("inf")
 
@@ -111,9 +112,6 @@ def test_bad_parameter_spec_names_the_parameter(spec, exc, match):
     "spaces, exc, match",
     [
         ([], ValueError, r"search space: expected a dict or a non-empty list of dicts, got \[\]"),
-        ({}, ValueError, r"search space: sub-space 0 is empty; give it at least one parameter"),
-        ([{}], ValueError, r"sub-space 0 is empty"),
-        ([{"a": [1]}, {}], ValueError, r"sub-space 1 is empty"),
         ([{"a": [1]}, 5], TypeError, r"sub-space 1 must be a dict \{name: dimension\}, got 5 of type int"),
         ([{"a": [1]}, [("a", [1])]], TypeError, r"sub-space 1 must be a dict.*of type list"),
         ([{"a": [1]}, None], TypeError, r"sub-space 1 must be a dict.*got None"),
@@ -352,6 +350,60 @@ def test_candidate_params_are_set_params_ready():
 
 
 # --------------------------------------------------------------------------
+# Empty sub-spaces: one candidate, the estimator's defaults
+# --------------------------------------------------------------------------
+def test_empty_subspace_is_one_candidate():
+    space = SearchSpace([{"C": (0.1, 1.0)}, {}])
+    assert space.n_subspaces == 2 and space.n_columns == 2
+    assert space.subspaces[1] == {} and len(space.subspace_columns(1)) == 0
+    cands = space.to_candidates(space.sample(40, np.random.default_rng(0)))
+    empty = [c for c in cands if c.subspace == 1]
+    assert empty and all(c.params == {} for c in empty)
+    assert len({c.key for c in empty}) == 1
+    c = space.encode({})
+    assert c.subspace == 1 and c.params == {} and c.key == empty[0].key
+    assert space.from_json(json.loads(json.dumps(space.to_json(c)))).key == c.key
+    assert {c.subspace for c in space.to_candidates(space.sobol(8, np.random.default_rng(0)))} == {0, 1}
+
+
+def test_lone_empty_space_has_no_columns_and_one_candidate():
+    space = SearchSpace({})
+    assert space.n_subspaces == 1 and space.n_columns == 0 and space.cardinality == 1
+    rng = np.random.default_rng(0)
+    for X in (space.sample(3, rng), space.sobol(3, rng), space.snap(np.empty((2, 0)))):
+        assert X.shape[1] == 0
+    (c,) = space.to_candidates(space.grid())
+    assert c.params == {} and c.key == (0,) == space.encode({}).key
+    assert repr(space) == "SearchSpace({})"
+
+
+@pytest.mark.parametrize("make", [RandomOptimizer, GPOptimizer, TPEOptimizer])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_optimizers_search_spaces_with_an_empty_subspace(make, batch):
+    space = SearchSpace([{"x": (0.0, 1.0), "k": ["a", "b"]}, {}, {"n": [1, 2, 4, 8]}])
+    opt = make(space, random_state=0)
+    seen = []
+    for _ in range(24 // batch):
+        cands = opt.ask(batch)
+        opt.tell(cands, [-abs(c.params.get("x", 0.5) - 0.3) - 0.1 * (c.subspace == 1) for c in cands])
+        seen.extend(cands)
+    assert len(seen) == 24 and len({c.key for c in seen}) == 24
+    assert sum(c.params == {} for c in seen) == 1  # the defaults are one candidate, asked once
+
+
+@pytest.mark.parametrize("make", [RandomOptimizer, GPOptimizer, TPEOptimizer])
+def test_optimizers_exhaust_finite_spaces_with_empty_subspaces(make):
+    for spaces, n in (({}, 1), ([{}, {}], 2), ([{}, {"n": [1, 2, 4]}], 4)):
+        opt = make(SearchSpace(spaces), random_state=0)
+        got = []
+        while cands := opt.ask(2):
+            opt.tell(cands, [float(len(got) + i) for i in range(len(cands))])
+            got.extend(cands)
+        assert len(got) == n and len({c.key for c in got}) == n
+        assert opt.ask() == []
+
+
+# --------------------------------------------------------------------------
 # grid / sobol / sample
 # --------------------------------------------------------------------------
 @pytest.mark.parametrize(
@@ -364,6 +416,9 @@ def test_candidate_params_are_set_params_ready():
         ({"k": stats.binom(4, 0.5), "a": [0, 1]}, 10),
         ({"k": stats.randint(0, 5)}, 5),
         ([{"a": [1, 2]}, {"b": (0, 2), "c": ["u", "v"]}, {"clf": [SVC(), LogisticRegression()]}], 2 + 6 + 2),
+        ([{"a": [1, 2]}, {}], 3),
+        ([{}, {"b": [1, 5, 9]}], 4),
+        ({}, 1),
     ],
 )
 def test_grid_enumerates_every_point_once(spaces, cardinality):
@@ -570,7 +625,7 @@ _names = st.sampled_from(["a", "b", "c", "clf__C", "step__x"])
 def spaces(draw):
     """A dict, or a CASH-style list whose sub-spaces each choose their own "clf"."""
     if draw(st.booleans()):
-        return draw(st.dictionaries(_names, dimensions(), min_size=1, max_size=4))
+        return draw(st.dictionaries(_names, dimensions(), min_size=0, max_size=4))
     subs = draw(st.lists(st.dictionaries(_names, dimensions(), min_size=0, max_size=3), min_size=2, max_size=3))
     families = [SVC(), LogisticRegression(), KNeighborsClassifier()]
     return [{"clf": [families[s]], **sub} for s, sub in enumerate(subs)]

@@ -3,9 +3,10 @@
 A search space is given to a searcher as a dict ``{parameter: dimension}`` or
 a list of such dicts (alternative sub-spaces, e.g. one per model family; an
 empty dict is the estimator's defaults). Dimensions are :class:`Real`,
-:class:`Integer`, :class:`Categorical` or :class:`Distribution`; the
-shorthands are a list (choices), a ``(low, high)`` or ``(low, high, prior)``
-tuple, and a frozen ``scipy.stats`` distribution.
+:class:`Integer`, :class:`Categorical` or :class:`Distribution`
+(scikit-optimize's ``Real``, ``Integer`` and ``Categorical`` are
+converted); the shorthands are a list (choices), a ``(low, high)`` or
+``(low, high, prior)`` tuple, and a frozen ``scipy.stats`` distribution.
 :func:`space_for_estimator` parses a space for an estimator, whose default
 values decide whether a tuple means integers or floats.
 """

@@ -45,6 +45,36 @@ def _is_integer(x: Any) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
+# Keyword arguments of scikit-optimize's Real, Integer and Categorical that
+# skhpo spells differently, and how.
+_SKOPT_KEYWORDS = {
+    "name": "skhpo takes the name from the key of the search-space dict: {{{value!r}: {cls}(...)}}",
+    "base": "skhpo needs no base: prior='log-uniform' is the same distribution whatever the base",
+    "transform": "skhpo chooses the encoding its optimizers see; remove the argument",
+    "dtype": "{cls} values are always Python {dtype}s; remove the argument",
+    "prior": "skhpo's {cls} draws its choices uniformly and takes no prior; remove the argument",
+}
+
+
+def _reject_keywords(cls: str, kwargs: dict, dtype: str = "object") -> None:
+    """Raise a ``TypeError`` for keyword arguments ``cls`` does not take.
+
+    scikit-optimize's spellings (``name=``, ``base=``, ...) get a message
+    saying how skhpo spells them.
+    """
+    if not kwargs:
+        return
+    key, value = next(iter(kwargs.items()))
+    hint = _SKOPT_KEYWORDS.get(key)
+    if hint is None:
+        raise TypeError(f"{cls}() got an unexpected keyword argument {key!r}.")
+    raise TypeError(
+        f"{cls}() got an unexpected keyword argument {key!r}, a scikit-optimize argument: "
+        + hint.format(cls=cls, value=value, dtype=dtype)
+        + "."
+    )
+
+
 class Dimension(ABC):
     """Base class of a search dimension.
 
@@ -162,6 +192,11 @@ class Real(Dimension):
     prior : {"uniform", "log-uniform"}, default="uniform"
         ``"log-uniform"`` samples uniformly in ``log(value)`` (needs
         ``low > 0``); use it for scale parameters such as ``C`` or ``alpha``.
+    **kwargs
+        None are accepted. scikit-optimize's ``name``, ``base``,
+        ``transform`` and ``dtype`` raise a ``TypeError`` saying how skhpo
+        spells them (the name is the key in the search-space dict; a log
+        scale is ``prior="log-uniform"``, whatever the base).
 
     Examples
     --------
@@ -175,7 +210,8 @@ class Real(Dimension):
 
     kind = "real"
 
-    def __init__(self, low: float, high: float, prior: str = "uniform") -> None:
+    def __init__(self, low: float, high: float, prior: str = "uniform", **kwargs: Any) -> None:
+        _reject_keywords("Real", kwargs, dtype="float")
         _check_bounds("Real", low, high, prior, integer=False)
         self.low = float(low)
         self.high = float(high)
@@ -230,6 +266,10 @@ class Integer(Dimension):
         ``"log-uniform"`` gives each integer a probability proportional to
         the width of its cell in log space (needs ``low >= 1``); use it for
         parameters such as ``n_estimators`` or ``max_leaf_nodes``.
+    **kwargs
+        None are accepted; scikit-optimize's ``name``, ``base``,
+        ``transform`` and ``dtype`` raise a ``TypeError`` saying how skhpo
+        spells them.
 
     Examples
     --------
@@ -243,7 +283,8 @@ class Integer(Dimension):
 
     kind = "int"
 
-    def __init__(self, low: int, high: int, prior: str = "uniform") -> None:
+    def __init__(self, low: int, high: int, prior: str = "uniform", **kwargs: Any) -> None:
+        _reject_keywords("Integer", kwargs, dtype="int")
         _check_bounds("Integer", low, high, prior, integer=True)
         self.low = int(low)
         self.high = int(high)
@@ -375,6 +416,9 @@ class Categorical(Dimension):
         ``None``, tuples (e.g. ``hidden_layer_sizes``) or estimators.
         Estimator choices are cloned for every candidate that uses them, so a
         candidate never shares or mutates the estimator given here.
+    **kwargs
+        None are accepted; scikit-optimize's ``prior``, ``transform`` and
+        ``name`` raise a ``TypeError`` saying how skhpo spells them.
 
     Examples
     --------
@@ -388,7 +432,8 @@ class Categorical(Dimension):
 
     kind = "cat"
 
-    def __init__(self, choices: Any) -> None:
+    def __init__(self, choices: Any, **kwargs: Any) -> None:
+        _reject_keywords("Categorical", kwargs)
         if isinstance(choices, (str, bytes)) or not hasattr(choices, "__iter__"):
             raise TypeError(
                 "Categorical: `choices` must be a list or tuple of values, got "

@@ -35,6 +35,7 @@ from ._dimensions import (
     _is_integer,
     _number_family,
 )
+from ._skopt import _from_skopt, _is_skopt
 
 __all__ = ["Candidate", "SearchSpace", "check_space_for_estimator", "space_for_estimator"]
 
@@ -81,6 +82,8 @@ def _as_dimension(name: str, spec: Any) -> Dimension:
     """Turn one user-facing specification into a :class:`Dimension`."""
     if isinstance(spec, Dimension):
         return spec
+    if _is_skopt(spec):
+        return _named(name, _from_skopt, spec)
     if hasattr(spec, "ppf") and hasattr(spec, "cdf") and hasattr(spec, "dist"):
         return _named(name, _from_scipy, spec)
     if isinstance(spec, tuple):
@@ -278,8 +281,9 @@ class SearchSpace:
     ----------
     spaces : dict or list of dict
         ``{name: dimension}`` where ``dimension`` is a :class:`Real`,
-        :class:`Integer`, :class:`Categorical` or :class:`Distribution`, or
-        one of the shorthands:
+        :class:`Integer`, :class:`Categorical` or :class:`Distribution`, a
+        scikit-optimize ``Real``, ``Integer`` or ``Categorical``
+        (converted), or one of the shorthands:
 
         * a list, ``range`` or 1-d array: a :class:`Categorical`;
         * a ``(low, high)`` or ``(low, high, prior)`` tuple: Integer when

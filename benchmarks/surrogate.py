@@ -368,7 +368,7 @@ def fake_data(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
 
 
 # --------------------------------------------------------------------------- CLI
-DEFAULT_N = {"svc_digits": 800, "xgb_breast_cancer": 800, "lgbm_classif": 500, "hgb_friedman": 500, "cash4": 600}
+DEFAULT_N = {"svc_digits": 800, "xgb_breast_cancer": 800, "lgbm_classif": 500, "hgb_friedman": 500, "cash4": 600, "xgb_diamonds": 500}
 
 
 def main(argv: list[str] | None = None) -> int:

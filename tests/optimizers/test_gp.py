@@ -20,8 +20,9 @@ from skhpo.optimizers._gp._acquisition import (
     neg_lcb,
 )
 from skhpo.optimizers._gp._encoding import MixedEncoder
+from skhpo.optimizers._gp._maximize import AcquisitionMaximizer
 from skhpo.optimizers._gp._kernel import matern52, scaled_sqdist
-from skhpo.space import Categorical, Integer, Real, SearchSpace
+from skhpo.space import Categorical, Integer, Ordinal, Real, SearchSpace
 
 CASH_SPACE = [
     {"model": ["A"], "a": Real(0.0, 1.0), "b": Integer(1, 10)},
@@ -214,6 +215,45 @@ def test_encoder_snap_matches_space_snap():
     enc = MixedEncoder(space)
     U = np.random.default_rng(5).random((200, 4))
     np.testing.assert_allclose(enc.snap(U.copy(), np.arange(4)), space.snap(U), rtol=0, atol=1e-12)
+
+
+def test_encoder_treats_an_ordinal_as_one_ordered_feature():
+    # A sorted numeric list is an Ordinal: one feature, not 951 one-hot ones.
+    space = SearchSpace({"n": list(range(50, 1001)), "lr": Ordinal([0.01, 0.1, 1.0]), "k": ["a", "b"]})
+    enc = MixedEncoder(space)
+    assert enc.n_features == 1 + 1 + 2
+    assert enc.int_columns.tolist() == [0, 1] and enc.cat_columns.tolist() == [2]
+    x = space.encode({"n": 300, "lr": 0.1, "k": "b"}).vector
+    z = enc.transform(x[None, :])[0]
+    assert z[:2].tolist() == [x[0], 0.5] and z[2:].tolist() == [0.0, 1.0]
+    # The neighbourhood search moves an ordinal one value at a time.
+    maxi = AcquisitionMaximizer(space, enc, n_candidates=100)
+    moved = [space.to_candidate(y).params for y in maxi._neighbours(x, 0)]
+    assert {"n": 299, "lr": 0.1, "k": "b"} in moved and {"n": 301, "lr": 0.1, "k": "b"} in moved
+    assert {"n": 300, "lr": 0.01, "k": "b"} in moved and {"n": 300, "lr": 1.0, "k": "b"} in moved
+    assert len(moved) == 5  # n +- 1, lr +- 1, the other k
+    assert enc.discrete_size(0) == 951
+
+
+def test_encoder_snap_matches_space_snap_for_ordinals():
+    space = SearchSpace({"o": Ordinal([1, 10, 100, 1000]), "f": [0.5, 0.75, 0.9, 0.99], "r": (0.0, 1.0)})
+    enc = MixedEncoder(space)
+    U = np.random.default_rng(6).random((200, 3))
+    np.testing.assert_array_equal(enc.snap(U.copy(), np.arange(3)), space.snap(U))
+
+
+def test_gp_searches_a_long_ordinal_list():
+    space = {"n": list(range(50, 1001)), "lr": (1e-3, 1.0, "log-uniform")}
+
+    def score(p):
+        return -((math.log(p["n"]) - math.log(300)) ** 2) - (math.log10(p["lr"]) + 1.5) ** 2
+
+    opt = GPOptimizer(space, n_candidates=300, random_state=0)
+    for _ in range(25):
+        [c] = opt.ask()
+        assert type(c.params["n"]) is int and 50 <= c.params["n"] <= 1000
+        opt.tell([c], [score(c.params)])
+    assert opt.y_.max() > -0.05
 
 
 def test_optimizer_imports_no_sklearn():

@@ -20,7 +20,7 @@ from skhpo.optimizers._tpe._parzen import (
     magic_clip_floor,
 )
 from skhpo.optimizers._tpe._split import n_good, split_good
-from skhpo.space import Categorical, Integer, Real, SearchSpace
+from skhpo.space import Categorical, Integer, Ordinal, Real, SearchSpace
 
 BOTH = pytest.mark.parametrize("multivariate", [False, True])
 
@@ -162,6 +162,30 @@ def test_block_cells_match_int_cells():
     X = block.to_vectors(U, np.empty((40, 0), dtype=int), np.full((40, 3), np.nan))
     np.testing.assert_array_equal(X[:, 2], U[:, 0])  # block order: real, then integer columns
     np.testing.assert_array_equal(space.snap(X), X)
+
+
+def test_ordinals_are_modelled_as_ordered_cells():
+    # A sorted numeric list is an Ordinal: integer-like cells in value order,
+    # not a categorical of 951 unrelated choices.
+    space = SearchSpace({"n": list(range(50, 1001)), "f": [0.5, 0.75, 0.9], "k": ["a", "b"]})
+    block = _Block(space, space.subspace_columns(0))
+    assert block.n_int == 2 and len(block.cat_cols) == 1
+    np.testing.assert_allclose(_cell_edges(space.dims[1], 3), [0.0, 1 / 3, 2 / 3, 1.0])
+    np.testing.assert_allclose(block.centers[1], [1 / 6, 0.5, 5 / 6])
+    U = np.random.default_rng(0).random((40, 2))
+    U, lo, hi, cells = block.finish(U)
+    for mine, ref in zip(cells, int_cells(lo, hi)):
+        np.testing.assert_array_equal(mine, ref)
+
+
+def test_tpe_searches_ordinals():
+    space = SearchSpace({"n": list(range(50, 1001)), "f": [0.5, 0.75, 0.9, 0.99]})
+    opt = _run(TPEOptimizer(space, random_state=0), lambda p: -abs(p["n"] - 500) / 100 - abs(p["f"] - 0.9), 40)
+    for c in opt.ask(5):
+        assert type(c.params["n"]) is int and type(c.params["f"]) is float
+        assert space.dims[0].contains(c.params["n"]) and space.dims[1].contains(c.params["f"])
+    np.testing.assert_array_equal(space.snap(opt.X_), opt.X_)
+    assert opt.y_.max() > -0.5
 
 
 def test_scott_quartiles_match_numpy_percentile():

@@ -10,7 +10,7 @@ from scipy import stats
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
-from skhpo.space import Categorical, Distribution, Integer, Real
+from skhpo.space import Categorical, Distribution, Integer, Ordinal, Real
 
 NAN, INF = float("nan"), float("inf")
 
@@ -139,6 +139,7 @@ def test_log_uniform_integer_follows_the_log_prior():
         Real(1e-2, 1e2, prior="log-uniform"),
         Distribution(stats.poisson(4)),
         Distribution(stats.norm(1, 2)),
+        Ordinal([0.01, 0.1, 0.3, 1.0, 3.0]),
     ],
     ids=repr,
 )
@@ -419,3 +420,85 @@ def test_unbounded_sides_of_a_distribution_are_cut_at_the_tail_quantile():
     expon = Distribution(stats.expon(1.0))
     assert expon.from_unit(0.0) == pytest.approx(1.0)
     assert expon.from_unit(1.0) == pytest.approx(stats.expon(1.0).ppf(1 - 1e-3))
+
+
+# --------------------------------------------------------------------------
+# Ordinal: an ordered set of numbers.
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "values, exc, match",
+    [
+        ([1], ValueError, r"Ordinal: `values` must hold at least 2 numbers, got \[1\]\. Use Categorical\(\[value\]\)"),
+        ([], ValueError, r"at least 2 numbers, got \[\]"),
+        ([1, "a", 3], TypeError, r"Ordinal: `values` must be finite real numbers, got values\[1\]='a' of type str"),
+        ([False, True], TypeError, r"got values\[0\]=False of type bool"),
+        ([1.0, NAN, 3.0], TypeError, r"got values\[1\]=nan"),
+        ([1.0, INF], TypeError, r"got values\[1\]=inf"),
+        ([1, 2.5, 10], TypeError, r"Ordinal: `values` must be all integers or all floats, got values\[0\]=1 and values\[1\]=2\.5"),
+        ([1, 3, 2], ValueError, r"Ordinal: `values` must be strictly increasing, got values\[1\]=3 then values\[2\]=2\. Write sorted\(set\(values\)\)"),
+        ([1, 1, 2], ValueError, r"strictly increasing, got values\[0\]=1 then values\[1\]=1"),
+        ({1, 2, 3}, TypeError, r"Ordinal: `values` must be an ordered sequence.*got a set"),
+        (5, TypeError, r"Ordinal: `values` must be a list or tuple of values, got values=5"),
+    ],
+)
+def test_bad_ordinal_raises_with_clear_message(values, exc, match):
+    with pytest.raises(exc, match=match):
+        Ordinal(values)
+
+
+def test_ordinal_cells_are_equal_and_ordered():
+    dim = Ordinal([0.001, 0.01, 0.1, 1.0])
+    assert dim.kind == "int" and dim.size == 4
+    assert [dim.to_unit(v) for v in dim.values] == [0.125, 0.375, 0.625, 0.875]
+    assert [dim.from_unit(u) for u in (0.0, 0.249, 0.25, 0.74, 0.75, 1.0)] == [0.001, 0.001, 0.01, 0.1, 1.0, 1.0]
+    np.testing.assert_array_equal(dim.snap(np.array([-0.2, 0.3, 0.999, 1.3])), [0.125, 0.375, 0.875, 0.875])
+
+
+def test_ordinal_keeps_values_and_their_types():
+    ints = Ordinal(np.array([50, 100, 200]))
+    assert ints.from_unit(0.5) == 100 and type(ints.from_unit(0.5)) is int
+    floats = Ordinal((0.5, 1.0, 2.0))
+    assert type(floats.from_unit(0.5)) is float
+    # integers and floats are told apart, as in Categorical (1 and 1.0 differ to sklearn)
+    assert ints.contains(np.int64(100)) and not ints.contains(100.0) and not ints.contains(True)
+    assert floats.contains(1.0) and not floats.contains(1) and not floats.contains(1.5)
+    assert not ints.contains("100") and not ints.contains(None) and not ints.contains([100])
+    with pytest.raises(ValueError, match=r"150 is not one of the values of Ordinal\(\[50, 100, 200\]\)"):
+        ints.to_unit(150)
+
+
+def test_ordinal_json_is_the_value():
+    dim = Ordinal([0.1, 0.2, 0.4])
+    assert dim.to_json(0.2) == 0.2 and dim.from_json(0.2) == 0.2
+    ints = Ordinal([1, 5, 9])
+    assert ints.to_json(np.int64(5)) == 5 and type(ints.to_json(np.int64(5))) is int
+    assert ints.from_json(9) == 9
+    with pytest.raises(ValueError, match="is not one of the values"):
+        ints.from_json(4)
+
+
+def test_ordinal_equality_and_repr():
+    assert Ordinal([1, 2, 3]) == Ordinal((1, 2, 3))
+    assert Ordinal([1, 2, 3]) != Ordinal([1.0, 2.0, 3.0])
+    assert Ordinal([1, 2, 3]) != Categorical([1, 2, 3])
+    assert hash(Ordinal([1, 2, 3])) == hash(Ordinal([1, 2, 3]))
+    assert repr(Ordinal([1, 2, 3])) == "Ordinal([1, 2, 3])"
+    assert repr(Ordinal(list(range(50, 1001)))) == "Ordinal([50, 51, 52, ..., 999, 1000])"
+
+
+@given(
+    st.lists(st.integers(-10**6, 10**6), min_size=2, max_size=30, unique=True)
+    | st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=30, unique=True),
+    st.data(),
+)
+def test_ordinal_round_trip(values, data):
+    values = sorted(values)
+    assume(all(a < b for a, b in zip(values, values[1:])))  # -0.0 == 0.0
+    dim = Ordinal(values)
+    i = data.draw(st.integers(0, len(values) - 1))
+    u = dim.to_unit(values[i])
+    assert 0.0 < u < 1.0
+    back = dim.from_unit(u)
+    assert back is values[i]
+    assert dim.snap(np.array([u]))[0] == u
+    assert dim.from_json(dim.to_json(back)) == back

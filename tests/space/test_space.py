@@ -21,6 +21,7 @@ from skhpo.space import (
     Categorical,
     Distribution,
     Integer,
+    Ordinal,
     Real,
     SearchSpace,
     check_space_for_estimator,
@@ -144,11 +145,22 @@ def test_bad_space_structure(spaces, exc, match):
         ((1e-3, 1.0, "log-uniform"), Real(1e-3, 1.0, prior="log-uniform")),
         ((1, 1000, "log-uniform"), Integer(1, 1000, prior="log-uniform")),
         ((0, 5, "uniform"), Integer(0, 5)),
-        (np.array([1, 2, 3]), Categorical([1, 2, 3])),
+        # a sorted list of >= 3 numbers, all ints or all floats, is ordered
+        (np.array([1, 2, 3]), Ordinal([1, 2, 3])),
         (np.array([0.1, 0.5]), Categorical([0.1, 0.5])),
+        (np.array([0.1, 0.5, 1.0]), Ordinal([0.1, 0.5, 1.0])),
         (np.array(["l1", "l2"]), Categorical(["l1", "l2"])),
-        (range(3), Categorical([0, 1, 2])),
-        (range(2, 11, 4), Categorical([2, 6, 10])),
+        (range(3), Ordinal([0, 1, 2])),
+        (range(2, 11, 4), Ordinal([2, 6, 10])),
+        (range(50, 1001), Ordinal(list(range(50, 1001)))),
+        ([1e-3, 1e-2, 1e-1], Ordinal([1e-3, 1e-2, 1e-1])),
+        ([1, 2], Categorical([1, 2])),
+        ([3, 2, 1], Categorical([3, 2, 1])),
+        ([1, 2.5, 10], Categorical([1, 2.5, 10])),
+        ([1, 10, float("inf")], Categorical([1, 10, float("inf")])),
+        ([False, True, 2], Categorical([False, True, 2])),
+        ([1, 2, None], Categorical([1, 2, None])),
+        (Categorical([1, 2, 3]), Categorical([1, 2, 3])),
         (stats.uniform(1.0, 2.0), Real(1.0, 3.0)),
         (stats.uniform(loc=-1.0, scale=0.5), Real(-1.0, -0.5)),
         (stats.uniform(), Real(0.0, 1.0)),
@@ -168,9 +180,11 @@ def test_shorthands(spec, expected):
     dim = space.dims[0]
     assert dim == expected, (dim, expected)
     assert type(dim) is type(expected)
-    if isinstance(expected, Categorical):
+    if isinstance(expected, (Categorical, Ordinal)):
         # Same values and same types (numpy scalars become Python ones).
-        assert [type(c) for c in dim.choices] == [type(c) for c in expected.choices]
+        got = dim.choices if isinstance(dim, Categorical) else dim.values
+        want = expected.choices if isinstance(expected, Categorical) else expected.values
+        assert [type(c) for c in got] == [type(c) for c in want]
 
 
 def test_dimension_objects_are_used_as_given():
@@ -350,6 +364,28 @@ def test_candidate_params_are_set_params_ready():
 
 
 # --------------------------------------------------------------------------
+# Ordinal columns: ordered values, kept with their types
+# --------------------------------------------------------------------------
+def test_ordinal_columns_in_a_space():
+    space = SearchSpace([{"n": list(range(50, 1001)), "lr": [0.01, 0.1, 1.0]}, {"k": Categorical([1, 2, 3])}])
+    assert [type(d).__name__ for d in space.dims] == ["Categorical", "Ordinal", "Ordinal", "Categorical"]
+    assert space.kinds.tolist() == ["cat", "int", "int", "cat"]
+    assert space.sizes.tolist() == [2, 951, 3, 3]
+    U = np.random.default_rng(0).random((300, space.n_columns))
+    S = space.snap(U)
+    for j in (1, 2):  # the vectorised snap equals the dimension's own
+        rows = ~np.isnan(S[:, j])
+        np.testing.assert_array_equal(S[rows, j], space.dims[j].snap(U[rows, j]))
+    c = space.encode({"n": 300, "lr": 0.1})
+    assert c.params == {"n": 300, "lr": 0.1}
+    assert type(c.params["n"]) is int and type(c.params["lr"]) is float
+    assert space.to_json(c) == {"subspace": 0, "params": {"n": 300, "lr": 0.1}}
+    assert space.from_json(json.loads(json.dumps(space.to_json(c)))).key == c.key
+    with pytest.raises(ValueError, match=r"n=300\.5 is outside Ordinal\(\[50, 51, 52, \.\.\., 999, 1000\]\)"):
+        space.encode({"n": 300.5, "lr": 0.1})
+
+
+# --------------------------------------------------------------------------
 # Empty sub-spaces: one candidate, the estimator's defaults
 # --------------------------------------------------------------------------
 def test_empty_subspace_is_one_candidate():
@@ -416,8 +452,10 @@ def test_optimizers_exhaust_finite_spaces_with_empty_subspaces(make):
         ({"k": stats.binom(4, 0.5), "a": [0, 1]}, 10),
         ({"k": stats.randint(0, 5)}, 5),
         ([{"a": [1, 2]}, {"b": (0, 2), "c": ["u", "v"]}, {"clf": [SVC(), LogisticRegression()]}], 2 + 6 + 2),
+        ({"a": [0.1, 0.2, 0.4, 0.8], "b": (1, 3)}, 12),
+        ({"a": Ordinal([-5, 0, 7]), "c": Categorical([3, 2, 1])}, 9),
         ([{"a": [1, 2]}, {}], 3),
-        ([{}, {"b": [1, 5, 9]}], 4),
+        ([{}, {"b": Ordinal([1, 5, 9])}], 4),
         ({}, 1),
     ],
 )
@@ -602,7 +640,7 @@ def _choice_id(c):
 
 @st.composite
 def dimensions(draw):
-    kind = draw(st.sampled_from(["real", "real-log", "int", "int-log", "cat"]))
+    kind = draw(st.sampled_from(["real", "real-log", "int", "int-log", "cat", "ord"]))
     if kind == "real":
         a, b = sorted(draw(st.lists(_finite, min_size=2, max_size=2, unique=True)))
         return Real(a, b)
@@ -615,6 +653,11 @@ def dimensions(draw):
         a = draw(st.integers(1 if log else -1000, 999))
         b = draw(st.integers(a + 1, 1000))
         return Integer(a, b, prior="log-uniform" if log else "uniform")
+    if kind == "ord":
+        number = st.integers(-1000, 1000) if draw(st.booleans()) else _finite
+        values = sorted(draw(st.lists(number, min_size=2, max_size=6, unique=True)))
+        assume(all(a < b for a, b in zip(values, values[1:])))  # -0.0 == 0.0
+        return Ordinal(values)
     return Categorical(draw(st.lists(_choice, min_size=1, max_size=5, unique_by=_choice_id)))
 
 
@@ -665,6 +708,11 @@ def test_random_dimension_value_round_trip(dim, data):
         assert _same_value(c.params["p"], value)
         if hasattr(value, "get_params"):
             assert c.params["p"] is not value
+    elif isinstance(dim, Ordinal):
+        value = data.draw(st.sampled_from(dim.values))
+        c = space.encode({"p": value})
+        assert c.params["p"] is value
+        assert space.to_candidate(c.vector).params["p"] is value
     elif isinstance(dim, Integer):
         value = data.draw(st.integers(dim.low, dim.high))
         assert dim.from_unit(dim.to_unit(value)) == value

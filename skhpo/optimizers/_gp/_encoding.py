@@ -1,7 +1,9 @@
 """From the shared unit encoding of a search space to GP input features.
 
-* real columns and integer columns are one feature each, used as is
-  (integers sit at the canonical middle of their cell);
+* real, integer and ordinal columns are one feature each, used as is
+  (integers and ordinal values sit at the canonical middle of their cell,
+  so an ordinal of ``k`` values is one ordered feature, not ``k`` one-hot
+  features);
 * a categorical column of ``k`` choices (the root column of a conditional
   space included) is ``k`` one-hot features;
 * inactive entries (``NaN``) are imputed by a constant: ``0.5`` for a
@@ -18,7 +20,7 @@ import math
 
 import numpy as np
 
-from ...space import Categorical, Integer, SearchSpace
+from ...space import Categorical, Integer, Ordinal, SearchSpace
 
 __all__ = ["MixedEncoder"]
 
@@ -27,13 +29,18 @@ INACTIVE_NUMERIC = 0.5
 
 
 class _Discrete:
-    """Vectorised value-index view of one integer or categorical column."""
+    """Vectorised value-index view of one integer, ordinal or categorical column.
+
+    The index of a categorical or ordinal value is its position; the
+    neighbourhood search moves an ordinal (like an integer) one step at a
+    time, and a categorical to any other choice.
+    """
 
     def __init__(self, dim) -> None:  # noqa: ANN001 - any Dimension
         self.dim = dim
-        if isinstance(dim, Categorical):
-            self.mode = "cat"
-            self.k = len(dim.choices)
+        if isinstance(dim, (Categorical, Ordinal)):
+            self.mode = "cat" if isinstance(dim, Categorical) else "ord"
+            self.k = int(dim.size)
             self.lo, self.hi = 0, self.k - 1
         elif isinstance(dim, Integer):
             self.mode = "int"
@@ -45,8 +52,8 @@ class _Discrete:
             self.lo, self.hi = dim.low, dim.high
 
     def to_index(self, u: np.ndarray) -> np.ndarray:
-        """Value (int, cat index) encoded by unit coordinates ``u`` (m,)."""
-        if self.mode == "cat":
+        """Value (int; cat or ordinal index) encoded by unit coordinates ``u`` (m,)."""
+        if self.mode in ("cat", "ord"):
             return np.clip(np.floor(u * self.k), 0, self.k - 1)
         if self.mode == "int":
             w = self._a + np.clip(u, 0.0, 1.0) * (self._b - self._a)
@@ -56,7 +63,7 @@ class _Discrete:
 
     def from_index(self, v: np.ndarray) -> np.ndarray:
         """Canonical unit coordinates of values ``v`` (m,)."""
-        if self.mode == "cat":
+        if self.mode in ("cat", "ord"):
             return (v + 0.5) / self.k
         if self.mode == "int":
             if self._log:
@@ -81,11 +88,12 @@ class MixedEncoder:
     ----------
     n_features : int
     numeric_columns : ndarray of int
-        Real and integer columns, one feature each.
+        Real, integer and ordinal columns, one feature each.
     numeric_features : ndarray of int
         Feature index of each numeric column.
     real_columns, int_columns, cat_columns : ndarray of int
-        Columns by kind (``cat_columns`` includes the root column).
+        Columns by kind (``int_columns`` includes the ordinal columns,
+        ``cat_columns`` the root column).
 
     Examples
     --------

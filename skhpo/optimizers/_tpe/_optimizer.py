@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ...space import Integer, Ordinal
 from .._base import BaseOptimizer
 from ._parzen import IntCells, ParzenEstimator, int_masses
 from ._split import check_gamma, n_good, split_good
@@ -141,7 +142,9 @@ class _Block:
 
 def _cell_edges(dim: Any, size: int) -> np.ndarray:
     """Unit-coordinate edges of the ``size`` cells of a discrete dimension."""
-    if hasattr(dim, "prior") and hasattr(dim, "low"):  # Integer
+    if isinstance(dim, Ordinal):  # equal cells, in the order of the values
+        edges = np.linspace(0.0, 1.0, size + 1)
+    elif isinstance(dim, Integer):
         v = np.arange(int(dim.low), int(dim.high) + 2) - 0.5  # (size + 1,)
         w = np.log(v) if dim.prior == "log-uniform" else v
         edges = (w - w[0]) / (w[-1] - w[0])

@@ -26,6 +26,7 @@ one failing candidate from spoiling a sequential search:
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 import sys
@@ -43,6 +44,7 @@ from sklearn.model_selection._search import BaseSearchCV
 
 from .callbacks import NoImprovementStopper, ScoreThresholdStopper
 from .optimizers import BaseOptimizer, check_random_state_generator
+from .optimizers._base import _check_int
 from ._params import _params_key, _value_key  # noqa: F401  (_value_key: re-exported)
 from ._warn import warn_user
 from .space import SearchSpace, check_space_for_estimator
@@ -229,28 +231,6 @@ if _CAN_RELAX:
 _NON_FINITE = "One or more of the (test|train) scores are non-finite"
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
-
-def _split_repeats(asked: list, told: dict) -> tuple[list, list]:
-    """Split proposals into new parameter dicts and repeats of evaluated ones.
-
-    Overlapping sub-spaces can propose the same parameters from two
-    sub-spaces: each is evaluated once, the copy is told the same score.
-    Returns ``(new candidates, [(repeat, its key), ...])``.
-    """
-    new, repeats, keys = [], [], set()
-    for c in asked:
-        key = _params_key(c.params)
-        if key in told or key in keys:
-            repeats.append((c, key))
-        else:
-            keys.add(key)
-            new.append(c)
-    return new, repeats
-
-
 class _Run:
     """The state of one running search (it lives only during ``_run_search``)."""
 
@@ -259,28 +239,33 @@ class _Run:
         self.log = _FailureLog()
         self.start = time.perf_counter()
         self.results: dict = {}  # evaluate_candidates' latest return: all results so far
-        self.told: dict = {}  # parameters already evaluated -> the score told for them
-        self.n_evaluated = 0
+        self.scores: dict = {}  # (parameters, budget) already evaluated -> their score
+        self.n_rows = 0  # rows of cv_results_ so far
+        self.configurations: set = set()  # parameters evaluated, at any budget
         self.n_batches = 0
-        self.best_score = -np.inf
-        self.best_index: int | None = None  # in evaluation order
+        self.best_score = -np.inf  # best finite score at the full budget
+        self.best_index: int | None = None  # its row of cv_results_
+
+    @property
+    def n_evaluated(self) -> int:
+        """Configurations evaluated (at any budget): what ``n_iter`` counts without budgets."""
+        return len(self.configurations)
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
-    def tell(self, candidates: list, params: list, scores: np.ndarray) -> None:
-        """Tell the optimizer a batch's scores (NaN for failures) and remember them."""
-        first = len(self.told)
-        self.optimizer.tell(candidates, scores)
-        for i, (p, v) in enumerate(zip(params, scores)):
-            self.told[_params_key(p)] = float(v)
-            if np.isfinite(v) and v > self.best_score:
-                self.best_score, self.best_index = float(v), first + i
+    def record(self, keys: list, scores: np.ndarray, *, full_budget: bool) -> None:
+        """Remember the scores of newly evaluated rows (NaN for failures)."""
+        for key, v in zip(keys, scores):
+            self.scores[key] = float(v)
+            if full_budget and np.isfinite(v) and v > self.best_score:
+                self.best_score, self.best_index = float(v), self.n_rows
+            self.n_rows += 1
 
-    def tell_repeats(self, repeats: list) -> None:
-        """Tell the optimizer the earlier score of each repeated proposal."""
-        if repeats:
-            self.optimizer.tell([c for c, _ in repeats], [self.told[k] for _, k in repeats])
+
+def _evaluation_keys(candidates: list, budget: Any) -> list:
+    """The identity of each evaluation: its parameters (estimators by value) and budget."""
+    return [(_params_key(c.params), budget) for c in candidates]
 
 
 class _BaseSkhpoSearchCV(BaseSearchCV):
@@ -354,17 +339,12 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 "estimator must be a scikit-learn estimator with fit and get_params, got "
                 f"{self.estimator!r}."
             )
-        if not _is_int(self.n_iter) or self.n_iter < 1:
-            raise ValueError(f"n_iter must be an int >= 1, got n_iter={self.n_iter!r}.")
-        if not _is_int(self.n_points) or self.n_points < 1:
-            raise ValueError(f"n_points must be an int >= 1, got n_points={self.n_points!r}.")
-        if self.n_initial_points is not None and (
-            not _is_int(self.n_initial_points) or self.n_initial_points < 0
-        ):
-            raise ValueError(
-                "n_initial_points must be None or an int >= 0, got "
-                f"n_initial_points={self.n_initial_points!r}."
-            )
+        _check_int("n_iter", self.n_iter)
+        params = self.get_params(deep=False)
+        if "n_points" in params:  # searchers whose batches are rungs have none
+            _check_int("n_points", self.n_points)
+        if params.get("n_initial_points") is not None:
+            _check_int("n_initial_points", self.n_initial_points, low=0)
         if not isinstance(self.verbose, numbers.Integral) or self.verbose < 0:
             raise ValueError(f"verbose must be an int >= 0, got verbose={self.verbose!r}.")
         if self.max_time is not None and (
@@ -506,38 +486,47 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         return metrics[0]
 
     def _run_search(self, evaluate_candidates: Any, *, callback_ctx: Any = None) -> None:
-        """The search policy: ask the optimizer, evaluate, tell; until a stop."""
+        """Set up a search, run its policy, then check and keep what it found."""
         seed = int(check_random_state_generator(self.random_state).integers(2**32 - 1))
         run = _Run(self._make_optimizer(self._search_space, seed))
         search_ctx = self._open_search_context(callback_ctx)
         stack = _search_stack()
         stack.append((self, run.log))
         try:
-            n_repeat_batches = 0
-            while run.n_evaluated < self.n_iter and not self._out_of_time(run):
-                asked = run.optimizer.ask(min(self.n_points, self.n_iter - run.n_evaluated))
-                if not asked:  # a finite space is exhausted
-                    warn_user(
-                        f"The search space has only {run.n_evaluated} distinct candidates, "
-                        f"fewer than n_iter={self.n_iter}; all of them were evaluated."
-                    )
-                    break
-                candidates, repeats = _split_repeats(asked, run.told)
-                if candidates:
-                    n_repeat_batches = 0
-                    self._evaluate_batch(evaluate_candidates, candidates, run, search_ctx)
-                else:
-                    n_repeat_batches += 1
-                run.tell_repeats(repeats)
-                if n_repeat_batches >= 100:  # the distinct points are (nearly) exhausted
-                    break
-                if candidates and self._stop_requested(run):
-                    break
+            evaluate = functools.partial(self._evaluate_batch, evaluate_candidates, run, search_ctx)
+            self._search_policy(evaluate, run)
         finally:
             stack.pop()
             if search_ctx is not None:
                 search_ctx.call_on_fit_task_end(estimator=self)
         self._finish_search(run)
+
+    def _search_policy(self, evaluate: Any, run: "_Run") -> None:
+        """Which candidates to evaluate, until a stop: ask, evaluate, tell.
+
+        The one part a searcher with another policy overrides (a
+        multi-fidelity schedule). ``evaluate(candidates, budget=None)``
+        cross-validates a batch and returns its scores (NaN for failures).
+        """
+        n_repeat_batches = 0
+        while run.n_evaluated < self.n_iter and not self._out_of_time(run):
+            asked = run.optimizer.ask(min(self.n_points, self.n_iter - run.n_evaluated))
+            if not asked:  # a finite space is exhausted
+                warn_user(
+                    f"The search space has only {run.n_evaluated} distinct candidates, "
+                    f"fewer than n_iter={self.n_iter}; all of them were evaluated."
+                )
+                return
+            n_before = run.n_evaluated
+            run.optimizer.tell(asked, evaluate(asked))
+            if run.n_evaluated == n_before:  # every proposal repeated an evaluated one
+                n_repeat_batches += 1
+                if n_repeat_batches >= 100:  # the distinct points are (nearly) exhausted
+                    return
+                continue
+            n_repeat_batches = 0
+            if self._stop_requested(run):
+                return
 
     def _open_search_context(self, callback_ctx: Any) -> Any:
         """The ``search`` callback context (scikit-learn >= 1.9), one subtask per batch."""
@@ -545,20 +534,66 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             return None
         return callback_ctx.subcontext(
             task_name="search",
-            max_subtasks=-(-self.n_iter // self.n_points),
+            max_subtasks=self._max_batches(),
             sequential_subtasks=True,
         ).call_on_fit_task_begin(estimator=self)
+
+    def _max_batches(self) -> int | None:
+        """The most batches the search evaluates (None: not known in advance)."""
+        return -(-self.n_iter // self.n_points)
 
     def _out_of_time(self, run: "_Run") -> bool:
         """``max_time`` has passed; at least one batch is always evaluated."""
         return self.max_time is not None and run.n_batches > 0 and run.elapsed() >= self.max_time
 
-    def _evaluate_batch(self, evaluate_candidates: Any, candidates: list, run: "_Run", search_ctx: Any) -> None:
-        """Cross-validate one batch of new candidates and tell the optimizer their scores."""
-        # Keys sorted, as ParameterGrid and ParameterSampler give them, so
-        # the param_* columns of cv_results_ come in the same order.
-        params = [dict(sorted(c.params.items())) for c in candidates]
-        kwargs = {}
+    def _evaluate_batch(
+        self,
+        evaluate_candidates: Any,
+        run: "_Run",
+        search_ctx: Any,
+        candidates: list,
+        budget: Any = None,
+        columns: dict | None = None,
+    ) -> np.ndarray:
+        """Cross-validate a batch at ``budget``; the score of each candidate, in order.
+
+        The one evaluation step of every searcher. A configuration already
+        evaluated at this budget (two overlapping sub-spaces proposing the
+        same parameters) is not evaluated again: it gets its earlier score.
+        Failures score NaN. ``columns`` are extra ``cv_results_`` columns
+        with one value for the whole batch (e.g. a rung's ``iter``).
+        """
+        keys = _evaluation_keys(candidates, budget)
+        new, new_keys = [], set()
+        for c, key in zip(candidates, keys):
+            if key not in run.scores and key not in new_keys:
+                new_keys.add(key)
+                new.append((c, key))
+        if new:
+            scores = self._cross_validate(
+                evaluate_candidates, run, search_ctx, [c for c, _ in new], budget, columns
+            )
+            run.record([k for _, k in new], scores, full_budget=self._is_full_budget(budget))
+            self._report_progress(run, [c.params for c, _ in new], scores, budget)
+        return np.array([run.scores[k] for k in keys], dtype=float)
+
+    def _cross_validate(
+        self,
+        evaluate_candidates: Any,
+        run: "_Run",
+        search_ctx: Any,
+        candidates: list,
+        budget: Any,
+        columns: dict | None,
+    ) -> np.ndarray:
+        """``evaluate_candidates`` on new candidates; their objective scores (NaN for failures)."""
+        params = [self._params_to_evaluate(c, budget) for c in candidates]
+        kwargs: dict = {}
+        cv = self._evaluation_cv(budget)
+        if cv is not None:
+            kwargs["cv"] = cv
+        if columns:
+            kwargs["more_results"] = {key: [value] * len(params) for key, value in columns.items()}
         batch_ctx = None
         if search_ctx is not None:
             batch_ctx = search_ctx.subcontext(
@@ -570,7 +605,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         first = len(run.results.get("params", ()))
         run.log.batch_size = len(params)
         run.n_batches += 1
-        run.n_evaluated += len(candidates)
+        run.configurations.update(_params_key(c.params) for c in candidates)
         try:
             with warnings.catch_warnings():
                 # sklearn re-warns about every earlier non-finite score after
@@ -586,41 +621,64 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             if _CAN_RELAX or "fits failed" not in str(exc) or self.error_score == "raise":
                 raise
             warn_user(str(exc), FitFailedWarning)
-            run.tell(candidates, params, np.full(len(candidates), np.nan))
-            return
+            return np.full(len(params), np.nan)
         finally:
             if batch_ctx is not None:
                 batch_ctx.call_on_fit_task_end(estimator=self)
         metric = self._objective_metric(run.results)
         scores = np.array(run.results[f"mean_test_{metric}"][first:], dtype=float)
         scores[[i for i in range(len(scores)) if first + i in run.log.failed]] = np.nan
-        run.tell(candidates, params, scores)
-        self._report_progress(run, params, scores)
+        return scores
+
+    # -- hooks of the evaluation step, for searchers with budgets (multi-fidelity)
+    def _params_to_evaluate(self, candidate: Any, budget: Any) -> dict:
+        """The parameters ``evaluate_candidates`` is given for a candidate.
+
+        Keys sorted, as ParameterGrid and ParameterSampler give them, so the
+        ``param_*`` columns of ``cv_results_`` come in the same order.
+        """
+        return dict(sorted(candidate.params.items()))
+
+    def _evaluation_cv(self, budget: Any) -> Any:
+        """The ``cv`` of ``evaluate_candidates`` at ``budget``; None: the search's own."""
+        return None
+
+    def _is_full_budget(self, budget: Any) -> bool:
+        """Whether scores at ``budget`` are final: eligible as best, seen by callbacks."""
+        return budget is None
+
+    def _full_budget_rows(self, results: dict) -> np.ndarray | None:
+        """Mask of the ``cv_results_`` rows at the full budget; None when every row is."""
+        return None
 
     def _stop_requested(self, run: "_Run") -> bool:
-        """Whether a callback asks to end the search after this batch."""
+        """Whether a callback asks to end the search, judging the full-budget rows."""
         if not self._callbacks:
             return False
-        view = self._callback_view(run.results, run.log.failed_below(len(run.results["params"])))
+        failed = run.log.failed_below(len(run.results["params"]))
+        view = self._callback_view(run.results, failed, self._full_budget_rows(run.results))
         return any(bool(cb(view)) for cb in self._callbacks)
 
-    def _report_progress(self, run: "_Run", params: list, scores: np.ndarray) -> None:
+    def _report_progress(self, run: "_Run", params: list, scores: np.ndarray, budget: Any) -> None:
         """Print one line per batch (``verbose >= 1``) and its candidates (``>= 2``)."""
         if self._verbosity < 1:
             return
         ok = np.isfinite(scores)
         batch_best = f"{np.max(scores[ok]):.4g}" if ok.any() else "failed"
-        best = f"{run.best_score:.4g} (candidate {run.best_index + 1})" if run.best_index is not None else "none yet"
+        best = "none yet"
+        if run.best_index is not None:
+            best = f"{run.best_score:.4g} (candidate {run.best_index + 1})"
+        at = "" if budget is None else f" at n_resources={budget}"
         print(
             f"[{type(self).__name__}] {run.n_evaluated}/{self.n_iter} candidates, "
-            f"batch best {batch_best}, best so far {best}, {run.elapsed():.1f} s",
+            f"batch{at} best {batch_best}, best so far {best}, {run.elapsed():.1f} s",
             flush=True,
         )
         if self._verbosity >= 2:
-            first = run.n_evaluated - len(params)
+            first = run.n_rows - len(params)
             for i, (p, v) in enumerate(zip(params, scores)):
                 shown = f"{v:.4g}" if np.isfinite(v) else "failed"
-                print(f"    candidate {first + i + 1}: {shown}  {p}", flush=True)
+                print(f"    candidate {first + i + 1}: {shown}  {dict(sorted(p.items()))}", flush=True)
 
     def _finish_search(self, run: "_Run") -> None:
         """After the loop: raise if every fit failed, summarise failures, keep the optimizer."""
@@ -641,13 +699,15 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self.optimizer_ = run.optimizer
 
     @staticmethod
-    def _callback_view(results: dict, failed: list) -> dict:
-        """The results as callbacks see them: the ``failed`` candidates' test scores are NaN.
+    def _callback_view(results: dict, failed: list, rows: np.ndarray | None = None) -> dict:
+        """The results as callbacks see them.
 
-        A numeric ``error_score`` must not look like a score to a stopper
-        (e.g. 0 for a negative loss would meet any threshold).
+        The ``failed`` candidates' test scores are NaN: a numeric
+        ``error_score`` must not look like a score to a stopper (e.g. 0 for
+        a negative loss would meet any threshold). With a ``rows`` mask, only
+        those rows (the full-budget evaluations of a multi-fidelity search).
         """
-        if not failed:
+        if not failed and rows is None:
             return results
         view = dict(results)
         for key, values in results.items():
@@ -657,6 +717,12 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 arr = np.array(values, dtype=float)
                 arr[failed] = np.nan
                 view[key] = arr
+        if rows is not None:
+            index = np.flatnonzero(rows)
+            view = {
+                key: [values[i] for i in index] if isinstance(values, list) else values[index]
+                for key, values in view.items()
+            }
         return view
 
     @staticmethod
@@ -678,12 +744,15 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             return BaseSearchCV._select_best_index(refit, refit_metric, results)
         scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
         ranks = np.asarray(results[f"rank_test_{refit_metric}"], dtype=float)
-        ran = np.ones(len(scores), dtype=bool)  # candidates without a failed fit
+        eligible = self._full_budget_rows(results)
+        if eligible is None:
+            eligible = np.ones(len(scores), dtype=bool)
+        ran = eligible.copy()  # eligible candidates without a failed fit
         log = getattr(self, "_failure_log", None)
         if log is not None:
             ran[log.failed_below(len(ran))] = False
         ok = np.isfinite(scores) & ran
-        if not ok.any() and np.isfinite(scores).any():
+        if not ok.any() and (np.isfinite(scores) & eligible).any():
             # Every candidate has a failed fold, but a numeric error_score
             # gave them finite means: choose as GridSearchCV would, by mean
             # score, and say so (refit then shows the error, if it recurs).
@@ -693,7 +762,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 "for the failed folds, as GridSearchCV would choose. Check the fit "
                 "failure warnings."
             )
-            return np.argmax(np.where(np.isfinite(scores), scores, -np.inf))
+            return np.argmax(np.where(np.isfinite(scores) & eligible, scores, -np.inf))
         if not ok.any() and ran.any():
             # Every mean is non-finite though fits succeeded (e.g. r2 on
             # single-sample test folds): GridSearchCV returns, choosing by

@@ -472,10 +472,10 @@ def test_other_searches_keep_sklearn_all_failed_error():
 @pytest.mark.parametrize(
     "params, err, match",
     [
-        ({"n_iter": 0}, ValueError, "n_iter must be an int >= 1"),
-        ({"n_iter": 2.5}, ValueError, "n_iter must be an int >= 1"),
-        ({"n_points": 0}, ValueError, "n_points must be an int >= 1"),
-        ({"n_initial_points": -1}, ValueError, "n_initial_points must be None or an int >= 0"),
+        ({"n_iter": 0}, ValueError, "n_iter must be a positive int, got n_iter="),
+        ({"n_iter": 2.5}, ValueError, "n_iter must be a positive int, got n_iter="),
+        ({"n_points": 0}, ValueError, "n_points must be a positive int, got n_points=0"),
+        ({"n_initial_points": -1}, ValueError, "n_initial_points must be a non-negative int, got n_initial_points=-1"),
         ({"max_time": 0}, ValueError, "max_time must be None or a number of seconds > 0"),
         ({"max_time": "1h"}, ValueError, "max_time must be None"),
         ({"callbacks": 3}, TypeError, "callbacks must be None, a callable or a list"),

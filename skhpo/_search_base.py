@@ -47,7 +47,7 @@ from .optimizers import BaseOptimizer, check_random_state_generator
 from .optimizers._base import _check_int
 from ._params import _params_key, _value_key  # noqa: F401  (_value_key: re-exported)
 from ._warn import warn_user
-from .space import SearchSpace, check_space_for_estimator
+from .space import SearchSpace, space_for_estimator
 
 __all__: list[str] = []
 
@@ -414,8 +414,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             Instance of fitted estimator.
         """
         self._callbacks = self._check_search_params()
-        space = SearchSpace(self.search_spaces)
-        check_space_for_estimator(space, self.estimator)
+        space = space_for_estimator(self.search_spaces, self.estimator)
         # Building an optimizer validates its parameters before any fit.
         self._make_optimizer(space, 0)
         # Public only once the search succeeded, so that a fit that raised

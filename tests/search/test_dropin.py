@@ -220,3 +220,38 @@ def test_verbose_0_prints_nothing(capsys):
 def test_bad_verbose_is_rejected_before_any_fit(verbose):
     with pytest.raises(ValueError, match="verbose must be an int >= 0"):
         RandomSearch(FailBelow(), {"a": Real(0.0, 1.0)}, verbose=verbose).fit(X_IRIS, Y_IRIS)
+
+
+# --------------------------------------------------------------------------
+# Spaces that say what they mean, through the searchers
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("cls", SEARCHERS)
+def test_parameters_taken_through_kwargs_are_searched(cls):
+    lgb = pytest.importorskip("lightgbm")
+    est = lgb.LGBMClassifier(n_estimators=5, n_jobs=1, verbose=-1)
+    search = cls(est, {"extra_trees": [True, False], "max_bin": [15, 63]}, n_iter=3, cv=2,
+                 random_state=0).fit(X_IRIS, Y_IRIS)
+    assert {tuple(sorted(p)) for p in search.cv_results_["params"]} == {("extra_trees", "max_bin")}
+    assert search.best_estimator_.get_params()["max_bin"] in (15, 63)
+    with pytest.raises(ValueError, match="Invalid parameter 'max_iterr'"):
+        cls(LogisticRegression(), {"C": (0.1, 1.0), "max_iterr": [100]}, n_iter=2).fit(X_IRIS, Y_IRIS)
+
+
+@pytest.mark.parametrize("cls", SEARCHERS)
+def test_int_tuple_for_a_float_parameter_searches_floats(cls):
+    X, y = make_regression(n_samples=60, n_features=4, random_state=0)
+    search = cls(Ridge(), {"alpha": (0, 10)}, n_iter=4, cv=3, random_state=0).fit(X, y)
+    alphas = [p["alpha"] for p in search.cv_results_["params"]]
+    assert all(isinstance(a, float) for a in alphas)
+    assert any(a != int(a) for a in alphas)
+
+
+@pytest.mark.parametrize("cls", SEARCHERS)
+def test_an_empty_subspace_evaluates_the_defaults(cls):
+    pipe = Pipeline([("clf", SVC())])
+    search = cls(pipe, [{}, {"clf__C": [0.1, 10.0]}], n_iter=5, cv=3, random_state=0)
+    with pytest.warns(UserWarning, match="only 3 distinct candidates"):
+        search.fit(X_IRIS, Y_IRIS)
+    assert sorted(map(str, search.cv_results_["params"])) == sorted(["{}", "{'clf__C': 0.1}", "{'clf__C': 10.0}"])
+    ref = GridSearchCV(pipe, [{}, {"clf__C": [0.1, 10.0]}], cv=3).fit(X_IRIS, Y_IRIS)
+    assert search.best_score_ == ref.best_score_

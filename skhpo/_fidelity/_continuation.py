@@ -30,10 +30,10 @@ run ``max_iter`` more iterations on every warm-started ``fit``
 total to continue to, so they are retrained too.
 
 Which fit is "the same candidate on the same fold" is told from what the
-wrapper sees: the candidate by the parameters the search set (without the
-resource), the fold by a fingerprint of the training data. A saved model is
-used only if its parameters equal the new fit's except for the resource; in
-every doubt the model is retrained, which is always correct, only slower.
+wrapper sees: the candidate by all the wrapped estimator's parameters except
+the resource (so it survives the clones scikit-learn makes), the fold by a
+fingerprint of the training data. In every doubt the model is retrained,
+which is always correct, only slower.
 """
 
 from __future__ import annotations
@@ -207,12 +207,21 @@ def _by_identity(key: Any) -> bool:
     return False
 
 
-def _same_config(a: Any, b: Any, resource: str) -> bool:
-    """Whether two estimators have equal parameters, the resource aside."""
-    a, b = clone(a), clone(b)
-    a.set_params(**{resource: None})
-    b.set_params(**{resource: None})
-    return _equal(a.get_params(deep=False), b.get_params(deep=False))
+def _config(estimator: Any, resource: str) -> Any:
+    """An unfitted copy of ``estimator`` with the resource blanked: the candidate."""
+    config = clone(estimator)
+    config.set_params(**{resource: None})
+    return config
+
+
+def _config_digest(config: Any) -> str:
+    return _candidate_digest(config.get_params(deep=False))
+
+
+def _matches(config: Any, resource: str, params: dict) -> bool:
+    """Whether a candidate's configuration has these (search) parameter values."""
+    values = config.get_params(deep=True)
+    return all(name == resource or (name in values and _equal(values[name], v)) for name, v in params.items())
 
 
 def _equal(u: Any, v: Any) -> bool:
@@ -358,18 +367,25 @@ class ContinuationStore:
         ----------
         params_list : iterable of dict
             The parameters of the candidates to keep, as the search sets
-            them, **without** the resource. Estimator-valued parameters
-            compare by class and parameters.
+            them (the resource, if there, is ignored). A saved candidate is
+            kept when its parameters have these values; estimator-valued
+            parameters compare by class and parameters.
 
         Examples
         --------
         >>> with ContinuationStore() as store:
         ...     store.keep_only([{"max_depth": 3}])
         """
-        keep = {_candidate_digest(p) for p in params_list}
+        params_list = list(params_list)
         for name in self._candidate_dirs():
-            if name not in keep:
-                _remove_tree(os.path.join(self.path, name))
+            folder = os.path.join(self.path, name)
+            try:
+                resource, config = joblib.load(os.path.join(folder, "_config.joblib"))
+                keep = any(_matches(config, resource, p) for p in params_list)
+            except Exception:  # unreadable: drop it, a later fit retrains
+                keep = False
+            if not keep:
+                _remove_tree(folder)
 
     @property
     def n_units_trained_(self) -> int:
@@ -399,7 +415,8 @@ class ContinuationStore:
             return None
         return saved if isinstance(saved, _Saved) else None
 
-    def _save(self, candidate: str, fold: str, saved: _Saved) -> None:
+    def _save(self, candidate: str, fold: str, saved: _Saved, config: tuple[str, Any]) -> None:
+        """Save a fold model; ``config`` is (resource, candidate) for :meth:`keep_only`."""
         if self.max_resources is not None and saved.n_resources >= self.max_resources:
             return
         folder = os.path.join(self.path, candidate)
@@ -409,6 +426,9 @@ class ContinuationStore:
             pass
         except OSError:
             return
+        config_file = os.path.join(folder, "_config.joblib")
+        if not os.path.exists(config_file):  # several folds may write it: same content
+            _write_atomically(config_file, lambda f: joblib.dump(config, f))
         _write_atomically(self._file(candidate, fold), lambda f: joblib.dump(saved, f))
 
     def _count(self, n_units: int) -> None:
@@ -536,8 +556,8 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
     methods, so scorers and stratified CV work as without it.
 
     ``fit`` fits a clone of the wrapped estimator. With a ``store``, when
-    the same candidate (the parameters the search set, except the resource)
-    was fitted on the same training data (a fingerprint of ``X``, ``y`` and
+    the same candidate (all the wrapped estimator's parameters, except the
+    resource) was fitted on the same training data (a fingerprint of ``X``, ``y`` and
     the fit parameters) with a smaller resource, that model is loaded and
     trained on to the new resource (see :func:`continuation_kind` for how);
     otherwise it is fitted from scratch. Below the store's
@@ -629,7 +649,7 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
         The search calls it with its candidates' parameters, e.g.
         ``{"max_depth": 3, "n_estimators": 27}`` or ``{"clf__C": 1.0}``;
         they are forwarded to the wrapped estimator (which may accept names
-        through ``**kwargs``) and remembered as the candidate's identity.
+        through ``**kwargs``).
 
         Parameters
         ----------
@@ -655,9 +675,6 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
             setattr(self, name, value)
         if params:
             self.estimator.set_params(**params)
-            searched = dict(self.__dict__.get("_searched_params", {}))
-            searched.update(params)
-            self._searched_params = searched
         return self
 
     # -- what the wrapped estimator is ---------------------------------------
@@ -736,11 +753,12 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
             inner_params = dict(process_routing(self, "fit", **fit_params).estimator.fit)
         n_resources = self._n_resources()
         kind = continuation_kind(self.estimator, self.resource)
-        slot = self._slot(X, y, inner_params) if kind is not None else None
+        config = _config(self.estimator, self.resource) if kind is not None and self.store is not None else None
+        slot = self._slot(config, X, y, inner_params) if config is not None else None
         saved = self.store._load(*slot) if slot is not None else None
         model, start, units = self._fit_or_continue(kind, saved, n_resources, X, y, inner_params)
         if slot is not None:
-            self.store._save(*slot, _Saved(n_resources, model))
+            self.store._save(*slot, _Saved(n_resources, model), (self.resource, config))
         if self.store is not None:
             self.store._count(units)
         self.estimator_ = model
@@ -758,18 +776,14 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
             )
         return params[self.resource]
 
-    def _slot(self, X: Any, y: Any, fit_params: dict) -> tuple[str, str] | None:
-        if self.store is None:
-            return None
+    def _slot(self, config: Any, X: Any, y: Any, fit_params: dict) -> tuple[str, str] | None:
+        """(candidate, fold) digests naming the saved model; None: do not continue."""
         fold = _fold_fingerprint(X, y, fit_params)
-        if fold is None:
-            return None
-        searched = {k: v for k, v in self.__dict__.get("_searched_params", {}).items() if k != self.resource}
         try:
-            candidate = _candidate_digest(searched)
+            candidate = _config_digest(config)
         except Exception:  # an unpicklable parameter value: no continuation
             return None
-        return candidate, fold
+        return (candidate, fold) if fold is not None else None
 
     def _fit_or_continue(self, kind: str | None, saved: _Saved | None, n_resources: Any, X: Any, y: Any, fit_params: dict) -> tuple[Any, int, int]:
         usable = (
@@ -777,7 +791,6 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
             and _is_count(n_resources)
             and _is_count(saved.n_resources)
             and saved.n_resources <= n_resources
-            and _same_config(saved.model, self.estimator, self.resource)
         )
         if usable and saved.n_resources == n_resources:  # a repeat: the model is there
             return saved.model, saved.n_resources, 0

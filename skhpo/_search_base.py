@@ -26,6 +26,7 @@ one failing candidate from spoiling a sequential search:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
 import re
@@ -34,7 +35,7 @@ import threading
 import time
 import warnings
 from collections import Counter
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 from scipy.stats import rankdata
@@ -326,6 +327,16 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
     def _check_optimizer_params(self) -> None:
         """Validate the subclass-specific parameters (subclasses override)."""
 
+    @contextlib.contextmanager
+    def _fidelity(self, X: Any, y: Any, params: dict, space: SearchSpace) -> Iterator[None]:
+        """The context ``BaseSearchCV.fit`` runs in (subclasses with budgets override).
+
+        A multi-fidelity searcher checks its resources against the data here,
+        before any fit, and sets up (then always cleans up) what its budgets
+        need; after a successful fit it may finish the fitted attributes.
+        """
+        yield
+
     # -------------------------------------------------------------- validation
     def _check_search_params(self) -> list:
         if isinstance(self.estimator, type):
@@ -432,7 +443,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self._verbosity = int(verbose)
         self.verbose = int(verbose) if verbose >= 3 else 0
         try:
-            super().fit(X, y, **params)
+            with self._fidelity(X, y, params, space):
+                super().fit(X, y, **params)
         finally:
             self.error_score, self.verbose = error_score, verbose
             del self._callbacks, self._search_space, self._verbosity
@@ -646,6 +658,10 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         """Whether scores at ``budget`` are final: eligible as best, seen by callbacks."""
         return budget is None
 
+    def _progress(self, run: "_Run") -> str:
+        """How far the search is, for the progress lines."""
+        return f"{run.n_evaluated}/{self.n_iter} candidates"
+
     def _full_budget_rows(self, results: dict) -> np.ndarray | None:
         """Mask of the ``cv_results_`` rows at the full budget; None when every row is."""
         return None
@@ -669,7 +685,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             best = f"{run.best_score:.4g} (candidate {run.best_index + 1})"
         at = "" if budget is None else f" at n_resources={budget}"
         print(
-            f"[{type(self).__name__}] {run.n_evaluated}/{self.n_iter} candidates, "
+            f"[{type(self).__name__}] {self._progress(run)}, "
             f"batch{at} best {batch_best}, best so far {best}, {run.elapsed():.1f} s",
             flush=True,
         )

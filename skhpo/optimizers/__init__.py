@@ -10,6 +10,7 @@ score with the budget it was obtained at.
 from ._base import BaseOptimizer, Observations, check_random_state_generator, impute_failures
 from ._gp import GPOptimizer
 from ._hyperband import (
+    BOHBOptimizer,
     Batch,
     Bracket,
     HyperbandScheduler,
@@ -21,6 +22,7 @@ from ._random import RandomOptimizer
 from ._tpe import TPEOptimizer
 
 __all__ = [
+    "BOHBOptimizer",
     "BaseOptimizer",
     "Batch",
     "Bracket",

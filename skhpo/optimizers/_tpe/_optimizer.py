@@ -461,9 +461,8 @@ class TPEOptimizer(BaseOptimizer):
 
     def _propose(self, n: int, pending: np.ndarray) -> np.ndarray:
         sp = self.space
-        X, y = self.X_, self.y_
+        X, y, sub = self.model_observations()  # all of them without budgets
         n_obs = len(y)
-        sub = self.subspace_
         picks: list[np.ndarray] = []
         keys: set[tuple] = set()
         fant = pending.reshape(-1, sp.n_columns)

@@ -9,6 +9,7 @@ from typing import Any, Iterator, NamedTuple
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _num_samples
 
 from ._docs import fill_doc
@@ -292,15 +293,19 @@ class HalvingBOHBSearchCV(_BaseSkhpoSearchCV):
                 f"estimator, got resource={resource!r}."
             )
         classifier = is_classifier(self.estimator)
+        if classifier and y is not None:
+            check_classification_targets(y)  # scikit-learn's message for a continuous target
         seed = int(check_random_state_generator(self.random_state).integers(2**31 - 1))
         if resource == "n_samples":
             base_cv = check_cv(self.cv, y, classifier=classifier)
-            max_r = self._resolve_max(_num_samples(X), "the number of rows")
+            max_r = self._resolve_max(_num_samples(X), f"the number of rows, n_samples={_num_samples(X)}")
             if max_r > _num_samples(X):
                 raise ValueError(
                     f"max_resources={max_r} exceeds the {_num_samples(X)} rows of the data."
                 )
             groups = params.get("groups")
+            # Stratify single-output class labels; multilabel targets as check_cv splits them.
+            classifier = classifier and type_of_target(y) in ("binary", "multiclass")
             min_per_class, smallest = self._smallest_subsample(base_cv, max_r, classifier, seed, X, y, groups)
             min_r = self._resolve_min(max_r, factor, smallest)
             # The smallest rung on the real folds: raises naming the class and fold

@@ -221,3 +221,13 @@ def test_cross_validate_uses_the_subsamples():
     assert [len(tr) for tr in out["indices"]["train"]] == [30] * 4
     assert [len(te) for te in out["indices"]["test"]] == [50] * 4
     assert np.all(np.isfinite(out["test_score"]))
+
+
+def test_a_column_vector_y_is_stratified_like_a_1d_one():
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = np.zeros((40, 1)), np.array([0] * 36 + [1] * 4)
+    cv = SubsampleCV(StratifiedKFold(4), n_resources=8, stratify=True)
+    flat = [(tr.tolist(), te.tolist()) for tr, te in cv.split(X, y)]
+    column = [(tr.tolist(), te.tolist()) for tr, te in cv.split(X, y[:, None])]
+    assert flat == column

@@ -300,6 +300,8 @@ class SubsampleCV:
         if y is None:
             raise ValueError("stratify=True needs y, got y=None.")
         y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:  # a column vector, as classifiers accept it
+            y = y[:, 0]
         if y.ndim != 1:
             raise ValueError(f"stratify=True needs a 1-D y, got y of shape {y.shape}.")
         classes, labels = np.unique(y, return_inverse=True)

@@ -20,16 +20,24 @@ estimator : estimator object
 
     search_spaces : dict or list of dict
         ``{parameter: dimension}``. A dimension is a
-        :class:`~skhpo.space.Real`, :class:`~skhpo.space.Integer` or
-        :class:`~skhpo.space.Categorical`, or a shorthand: a list of choices,
-        a ``(low, high)`` or ``(low, high, "log-uniform")`` tuple (Integer
-        when both bounds are ints, Real otherwise), or a frozen
+        :class:`~skhpo.space.Real`, :class:`~skhpo.space.Integer`,
+        :class:`~skhpo.space.Categorical` or :class:`~skhpo.space.Ordinal`
+        (scikit-optimize's ``Real``, ``Integer`` and ``Categorical`` are
+        converted), or a shorthand: a list of choices (an ordered
+        :class:`~skhpo.space.Ordinal` when it is a sorted list of at least
+        three numbers of one type), a ``(low, high)`` or
+        ``(low, high, "log-uniform")`` tuple (floats when the estimator's
+        default for the parameter is a float, integers when it is an int;
+        otherwise integers when both bounds are ints), or a frozen
         ``scipy.stats`` distribution as in
         :class:`~sklearn.model_selection.RandomizedSearchCV`. A list of dicts
         gives alternative sub-spaces (e.g. one per model family, choosing a
         pipeline step and its parameters jointly); the budget is shared
-        between them. Names are checked against ``estimator.get_params()``
-        before any fit.
+        between them, and an empty dict ``{}`` is one candidate, the
+        estimator's defaults. Every name must be accepted by the estimator's
+        ``set_params`` (parameters taken through ``**kwargs``, as LightGBM's
+        and XGBoost's, included); this is checked before any fit (see
+        :func:`~skhpo.space.space_for_estimator`).
 
     n_iter : int, default=50
         Total number of candidates evaluated (across all sub-spaces). Fewer

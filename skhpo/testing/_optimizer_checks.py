@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from ..space import Candidate, Categorical, Distribution, Integer, Real, SearchSpace
+from ..space import Candidate, Categorical, Distribution, Integer, Ordinal, Real, SearchSpace
 
 __all__ = [
     "check_optimizer",
@@ -217,7 +217,13 @@ def _assert_valid(space: SearchSpace, c: Any, context: str) -> None:
     for name, dim in space.subspaces[s].items():
         value = c.params[name]
         assert dim.contains(value), f"{name}={value!r} is outside {dim!r} ({context})."
-        if dim.kind == "int" and not isinstance(dim, Categorical):
+        if isinstance(dim, Ordinal):
+            match = dim.values[dim.index(value)]
+            assert type(value) is type(match), (
+                f"{name}={value!r} has type {type(value).__name__}, but the value is a "
+                f"{type(match).__name__} ({context})."
+            )
+        elif dim.kind == "int" and not isinstance(dim, Categorical):
             assert isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)), (
                 f"{name}={value!r} of {dim!r} must be an int, got {type(value).__name__} ({context})."
             )

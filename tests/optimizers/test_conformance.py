@@ -225,3 +225,18 @@ def test_check_optimizer_names_the_failing_check():
     with pytest.raises(AssertionError, match=r"check_bad_arguments failed for _AcceptsZero: ask\(0\)"):
         check_optimizer(_factory(_AcceptsZero))
     check_optimizer(_factory(RandomOptimizer))
+
+
+@pytest.mark.parametrize("cls", OPTIMIZERS, ids=lambda c: c.__name__)
+def test_ordinal_values_keep_their_type(cls):
+    # A sorted list of floats is an Ordinal: proposals are its values, as floats.
+    from skhpo.space import SearchSpace
+    from skhpo.testing._optimizer_checks import _assert_valid
+
+    space = SearchSpace({"a": [0.1, 0.5, 2.0, 8.0], "b": [1, 2, 4, 8, 16]})
+    opt = cls(space, random_state=0)
+    for i in range(12):
+        (c,) = opt.ask()
+        _assert_valid(space, c, f"ask {i}")
+        assert isinstance(c.params["a"], float) and isinstance(c.params["b"], int)
+        opt.tell([c], [-(c.params["a"] - 0.5) ** 2])

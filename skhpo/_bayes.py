@@ -64,7 +64,13 @@ class BayesSearchCV(_BaseSkhpoSearchCV):
     2012, "Practical Bayesian Optimization of Machine Learning Algorithms").
     With a list of sub-spaces one model covers all of them, and each new
     candidate comes from the sub-space where the acquisition is highest, so
-    the budget moves to the promising model family.
+    the budget moves to the promising model family. A candidate that would
+    sit on a bound of a range is first checked against virtual observations
+    that the score improves going inwards from that bound (Siivola et al.,
+    2018, "Correcting Boundary Over-Exploration Deficiencies in Bayesian
+    Optimization with Virtual Derivative Sign Observations"), so the search
+    does not pile its candidates on the edges of the ranges unless the scores
+    keep improving up to them.
 
     Examples
     --------

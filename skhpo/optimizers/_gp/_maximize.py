@@ -221,6 +221,25 @@ class AcquisitionMaximizer:
                     active[i] = True
         return X, v
 
+    def polish(self, acq: Callable, X0: np.ndarray, s: int) -> tuple[np.ndarray, np.ndarray]:
+        """Local search only, from the vectors ``X0`` (p, n_columns) of sub-space ``s``.
+
+        The continuous refinement then the discrete neighbourhood search of
+        :meth:`run`, without screening; a start is kept where refining does
+        not improve it.
+
+        Returns
+        -------
+        X : ndarray of shape (p, n_columns)
+        values : ndarray of shape (p,)
+        """
+        v0 = acq(X0)
+        R = self._refine_continuous(acq, X0, s)
+        vr = acq(R)
+        worse = ~(vr >= v0)
+        R[worse], vr[worse] = X0[worse], v0[worse]
+        return self._refine_discrete(acq, R, vr, s)
+
     # ---------------------------------------------------------------- run
     def run(
         self, acq: Callable, s: int, anchors: np.ndarray, rng: np.random.Generator, *, n_keep: int = 20

@@ -23,6 +23,16 @@ _BATCH_STRATEGIES = ("constant_liar", "kriging_believer")
 _RESTART_EVERY = 8
 # Observed points per sub-space whose neighbourhoods are searched.
 _N_ANCHORS = 5
+# Virtual derivative-sign observations (see GPOptimizer Notes): the Gaussian
+# observation that turns the N(0, sd^2) prior of a derivative into the mean and
+# variance of that prior restricted to one sign, sd sqrt(2/pi) and
+# sd^2 (1 - 2/pi): value sd sqrt(pi/2), noise variance sd^2 (pi/2 - 1).
+_VIRTUAL_VALUE = math.sqrt(math.pi / 2.0)
+_VIRTUAL_NOISE = math.pi / 2.0 - 1.0
+# At most this many local re-searches per proposed point.
+_VIRTUAL_ROUNDS = 3
+# A real coordinate this close to 0 or 1 is on the bound.
+_BOUND_TOL = 1e-9
 
 
 def _check_real(name: str, value: Any, *, low: float = 0.0) -> float:
@@ -65,6 +75,27 @@ class GPOptimizer(BaseOptimizer):
     real and integer coordinates (categorical fixed, integers relaxed then
     snapped), then by a neighbourhood search over the discrete coordinates.
     Small finite sub-spaces are enumerated.
+
+    **Bounds: virtual derivative signs.** The posterior variance of a GP
+    grows towards the edges of the box, so with few observations the
+    acquisition is often highest exactly on a bound, in the coordinates the
+    data say least about: proposals pile up on the bounds and in the
+    corners. Following Siivola et al. (2018), when the best point of the
+    acquisition has coordinates on a bound (a real at the end of its range,
+    an integer at its lowest or highest value), the GP receives, at that
+    point and for each such coordinate, a virtual observation of the sign
+    of the derivative of ``f``: the score improves going inwards. The sign
+    is entered as the Gaussian observation that gives the derivative the
+    mean and variance of its prior restricted to that sign (value
+    ``sqrt(pi/2) sd``, noise variance ``(pi/2 - 1) sd**2``, where ``sd =
+    sqrt(5 s2 / 3) / ell`` is the prior standard deviation of the derivative
+    under the Matérn 5/2 kernel), through the covariances between values
+    and derivatives of a GP (Solak et al., 2003). The point is then refined
+    again from where it is (at most three times), and the virtual
+    observations are kept for later proposals; the kernel hyperparameters
+    are fitted on the real observations only. Where the observed scores keep
+    improving up to a bound, they outweigh the virtual signs and the bound
+    is proposed.
 
     **Batches and pending points.** Candidates asked but not told yet, and
     earlier picks of the same batch, are added to the GP as fantasy
@@ -152,6 +183,14 @@ class GPOptimizer(BaseOptimizer):
     "Unexpected Improvements to Expected Improvement for Bayesian
     Optimization", NeurIPS 2023.
 
+    E. Siivola, A. Vehtari, J. Vanhatalo, J. González and M. R. Andersen,
+    "Correcting Boundary Over-Exploration Deficiencies in Bayesian
+    Optimization with Virtual Derivative Sign Observations", IEEE MLSP 2018.
+
+    E. Solak, R. Murray-Smith, W. E. Leithead, D. J. Leith and C. E.
+    Rasmussen, "Derivative Observations in Gaussian Process Models of
+    Dynamic Systems", NeurIPS 2003.
+
     Examples
     --------
     >>> from skhpo.optimizers import GPOptimizer
@@ -200,6 +239,11 @@ class GPOptimizer(BaseOptimizer):
         self.model_: GaussianProcess | None = None
         self._fit_n = -1
         self._n_fits = 0
+        # Virtual derivative-sign observations: GP feature rows, feature index, sign.
+        self._virtual_Z: list[np.ndarray] = []
+        self._virtual_dim: list[int] = []
+        self._virtual_sign: list[float] = []
+        self._virtual_keys: set[tuple] = set()
 
     @property
     def n_initial_points_(self) -> int:
@@ -280,6 +324,60 @@ class GPOptimizer(BaseOptimizer):
 
         return acq
 
+    # ------------------------------------------------ boundary derivatives
+    def _bound_signs(self, x: np.ndarray) -> list[tuple[int, float]]:
+        """``(column, sign)`` of each numeric coordinate of ``x`` on a bound.
+
+        ``sign`` is the sign the derivative of ``f = -score`` is believed to
+        have there, along the coordinate: ``-1`` on the low bound (``f``
+        falls going inwards), ``+1`` on the high bound. A real coordinate is
+        on a bound at ``0`` or ``1``, an integer (or ordinal) one at its
+        lowest or highest value.
+        """
+        out = []
+        for j in self.space.subspace_columns(int(self.space.subspace_of(x[None, :])[0])):
+            j = int(j)
+            u = x[j]
+            if self.space.kinds[j] == "cat" or not np.isfinite(u):
+                continue
+            d = self._encoder.discrete.get(j)
+            if d is not None:
+                v = float(d.to_index(x[j : j + 1])[0])
+                low, high = v <= d.lo, v >= d.hi
+            else:
+                low, high = u <= _BOUND_TOL, u >= 1.0 - _BOUND_TOL
+            if low != high:
+                out.append((j, -1.0 if low else 1.0))
+        return out
+
+    def _add_virtual(self, x: np.ndarray) -> bool:
+        """Remember a virtual derivative-sign observation for each bound coordinate of ``x``.
+
+        Returns True when at least one is new.
+        """
+        z = self._encoder.transform(x[None, :])[0]  # (n_features,)
+        added = False
+        for j, sign in self._bound_signs(x):
+            feat = int(self._encoder.features_of(np.array([j]))[0])
+            key = (feat, sign, z.tobytes())
+            if key in self._virtual_keys:
+                continue
+            self._virtual_keys.add(key)
+            self._virtual_Z.append(z)
+            self._virtual_dim.append(feat)
+            self._virtual_sign.append(sign)
+            added = True
+        return added
+
+    def _with_virtual(self, gp: GaussianProcess, start: int = 0) -> GaussianProcess:
+        """``gp`` conditioned on the virtual derivative observations from index ``start`` on."""
+        if start >= len(self._virtual_Z):
+            return gp
+        dims = np.array(self._virtual_dim[start:], dtype=int)
+        sd = gp.derivative_sd(dims)  # (q,)
+        values = np.array(self._virtual_sign[start:]) * _VIRTUAL_VALUE * sd
+        return gp.condition_on_derivatives(np.array(self._virtual_Z[start:]), dims, values, _VIRTUAL_NOISE * sd**2)
+
     # ----------------------------------------------------------- propose
     def _anchors(self, s: int) -> np.ndarray:
         """The best observed vectors of sub-space ``s`` (k, n_columns)."""
@@ -290,16 +388,35 @@ class GPOptimizer(BaseOptimizer):
         top = rows[np.argsort(-y, kind="stable")[:_N_ANCHORS]]
         return self.X_[top]
 
-    def _pick(self, gp: GaussianProcess, exclude: set[tuple]) -> np.ndarray | None:
-        """The unseen vector with the highest acquisition over all sub-spaces."""
+    def _pick(self, gp: GaussianProcess, exclude: set[tuple]) -> tuple[np.ndarray | None, dict]:
+        """The unseen vector with the highest acquisition over all sub-spaces.
+
+        Returns the vector (None if every result was seen) and the
+        maximiser's results by sub-space (best points and their values).
+        """
         acq = self._acquisition(gp)
-        Xs, vs = [], []
-        for s in range(self.space.n_subspaces):
-            X, v = self._maximizer.run(acq, s, self._anchors(s), self.rng)
-            Xs.append(X)
-            vs.append(v)
-        X = np.vstack(Xs)
-        v = np.concatenate(vs)
+        found = {s: self._maximizer.run(acq, s, self._anchors(s), self.rng) for s in range(self.space.n_subspaces)}
+        return self._best_unseen(found, exclude), found
+
+    def _repick(
+        self, gp: GaussianProcess, exclude: set[tuple], found: dict, x: np.ndarray
+    ) -> tuple[np.ndarray | None, dict]:
+        """:meth:`_pick` after ``gp`` gained observations at ``x``, searching again only locally.
+
+        The earlier results are scored again and ``x`` is refined from
+        where it is (the change to the acquisition is local to ``x``).
+        """
+        acq = self._acquisition(gp)
+        s = int(self.space.subspace_of(x[None, :])[0])
+        Xp, vp = self._maximizer.polish(acq, x[None, :].copy(), s)
+        found = {k: (X, acq(X)) for k, (X, _v) in found.items()}
+        found[s] = (np.vstack([Xp, found[s][0]]), np.concatenate([vp, found[s][1]]))
+        return self._best_unseen(found, exclude), found
+
+    def _best_unseen(self, found: dict, exclude: set[tuple]) -> np.ndarray | None:
+        """The vector of highest value in ``found`` whose key is not in ``exclude``."""
+        X = np.vstack([found[s][0] for s in sorted(found)])
+        v = np.concatenate([found[s][1] for s in sorted(found)])
         for i in np.argsort(-v, kind="stable"):
             x = self.space.snap(X[i : i + 1])[0]
             if self.space.key(x) not in exclude:
@@ -307,13 +424,21 @@ class GPOptimizer(BaseOptimizer):
         return None
 
     def _propose(self, n: int, pending: np.ndarray) -> np.ndarray:
-        gp = self._fit_model()
+        gp = self._with_virtual(self._fit_model())
         exclude = set(self._seen)
         exclude.update(self.space.key(x) for x in pending)
         gp = self._fantasize(gp, pending)
         picks: list[np.ndarray] = []
         for i in range(n):
-            x = self._pick(gp, exclude)
+            x, found = self._pick(gp, exclude)
+            # A pick on a bound: observe virtually that the score improves
+            # inwards there and search that pick's sub-space again.
+            for _ in range(_VIRTUAL_ROUNDS):
+                start = len(self._virtual_Z)
+                if x is None or not self._add_virtual(x):
+                    break
+                gp = self._with_virtual(gp, start)
+                x, found = self._repick(gp, exclude, found, x)
             if x is None:
                 break
             picks.append(x)

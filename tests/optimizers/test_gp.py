@@ -394,3 +394,121 @@ def test_default_initial_design_scales_with_dimension():
         [c] = opt.ask()
         opt.tell([c], [c.params["x"]])
     assert opt.model_ is not None and opt.model_.X_train_.shape[0] == 5
+
+
+# ------------------------------------------- boundary derivative observations
+def _fd_kernel(a, b, ell, s2):
+    from skhpo.optimizers._gp._kernel import matern52 as k52
+
+    return float(k52(scaled_sqdist(a[None], b[None], ell), s2)[0, 0])
+
+
+def test_cross_covariance_matches_finite_differences_of_the_kernel():
+    from skhpo.optimizers._gp._kernel import cross_covariance
+
+    rng = np.random.default_rng(3)
+    ell, s2, eps = np.array([0.3, 0.7, 1.2]), 1.7, 1e-5
+    a, b = rng.random(3), rng.random(3)
+    E = np.eye(3) * eps
+    for j in range(3):
+        # cov(f(a), df/dx_j(b)) = dk(a, b)/db_j, and symmetric in the two arguments
+        fd = (_fd_kernel(a, b + E[j], ell, s2) - _fd_kernel(a, b - E[j], ell, s2)) / (2 * eps)
+        got = cross_covariance(a[None], np.array([-1]), b[None], np.array([j]), ell, s2)[0, 0]
+        back = cross_covariance(b[None], np.array([j]), a[None], np.array([-1]), ell, s2)[0, 0]
+        assert got == pytest.approx(fd, rel=1e-6) and back == pytest.approx(got, rel=1e-12)
+        for i in range(3):
+            fd2 = (
+                _fd_kernel(a + E[i], b + E[j], ell, s2) - _fd_kernel(a + E[i], b - E[j], ell, s2)
+                - _fd_kernel(a - E[i], b + E[j], ell, s2) + _fd_kernel(a - E[i], b - E[j], ell, s2)
+            ) / (4 * eps * eps)
+            got2 = cross_covariance(a[None], np.array([i]), b[None], np.array([j]), ell, s2)[0, 0]
+            assert got2 == pytest.approx(fd2, rel=1e-4, abs=1e-5)
+    # the variance of a derivative at a point is 5 s2 / (3 ell^2)
+    var = cross_covariance(a[None], np.array([1]), a[None], np.array([1]), ell, s2)[0, 0]
+    assert var == pytest.approx(5 * s2 / (3 * 0.7**2), rel=1e-12)
+
+
+def _gp_with_derivatives():
+    rng = np.random.default_rng(1)
+    X = rng.random((12, 3))
+    gp = GaussianProcess().fit(X, np.sin(4 * X[:, 0]) + X[:, 1] ** 2)
+    Xd = np.array([[0.0, 0.5, 0.5], [1.0, 0.2, 0.9], [0.3, 0.0, 0.4]])
+    dims = np.array([0, 0, 1])
+    sd = gp.derivative_sd(dims)
+    gp = gp.condition_on_derivatives(Xd, dims, np.array([-1.0, 1.0, -1.0]) * sd, sd**2)
+    return gp.condition_on(np.array([[0.3, 0.3, 0.3]]), np.array([0.1]))
+
+
+def test_predict_with_gradient_matches_finite_differences_with_derivative_rows():
+    gp = _gp_with_derivatives()
+    x = np.random.default_rng(2).random((4, 3))
+    mean, std, dmean, dstd = gp.predict_with_gradient(x)
+    m2, s2 = gp.predict(x)
+    np.testing.assert_allclose(mean, m2, rtol=1e-10)
+    np.testing.assert_allclose(std, s2, rtol=1e-10)
+    eps = 1e-6
+    for j in range(3):
+        e = np.zeros(3)
+        e[j] = eps
+        (mp, sp), (mn, sn) = gp.predict(x + e), gp.predict(x - e)
+        np.testing.assert_allclose(dmean[:, j], (mp - mn) / (2 * eps), rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(dstd[:, j], (sp - sn) / (2 * eps), rtol=1e-4, atol=1e-6)
+    # derivative rows are not function values: 12 observations + 1 fantasy
+    assert gp.y_train_.shape == (13,)
+
+
+def test_a_derivative_observation_tilts_the_posterior_mean():
+    # Flat data; a negative derivative observed at x = 0 makes the mean fall
+    # going inwards from the low bound, so x = 0 looks worse than x = 0.1.
+    X = np.array([[0.5], [0.6], [0.7]])
+    gp = GaussianProcess().fit(X, np.array([0.0, 0.01, -0.01]))
+    m0 = gp.predict(np.array([[0.0], [0.1]]))[0]
+    sd = gp.derivative_sd(np.array([0]))
+    tilted = gp.condition_on_derivatives(np.array([[0.0]]), np.array([0]), -3 * sd, sd**2)
+    m1 = tilted.predict(np.array([[0.0], [0.1]]))[0]
+    assert m1[1] - m1[0] < m0[1] - m0[0] - 1e-3
+    # the variance at the observed point itself is unchanged: cov(f(x), f'(x)) = 0
+    assert tilted.predict(np.array([[0.0]]))[1][0] == pytest.approx(gp.predict(np.array([[0.0]]))[1][0], rel=1e-9)
+
+
+BOUND_SPACE = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0), "d": Integer(1, 10), "e": (1e-3, 1.0, "log-uniform")}
+
+
+def _interior_bowl(p) -> float:
+    return -(
+        (p["a"] - 0.4) ** 2 + (p["b"] - 0.6) ** 2 + 0.3 * (p["c"] - 0.5) ** 2
+        + ((p["d"] - 5) / 9) ** 2 + 0.5 * ((math.log10(p["e"]) + 1.5) / 3) ** 2
+    )
+
+
+def _share_on_bounds(opt, n) -> float:
+    n0 = opt.n_initial_points_
+    hits = 0
+    for i in range(n):
+        [c] = opt.ask()
+        opt.tell([c], [_interior_bowl(c.params)])
+        if i >= n0:
+            u = np.delete(c.vector, 3)  # the reals; the integer is checked by value
+            hits += bool(np.any((u <= 1e-9) | (u >= 1 - 1e-9)) or c.params["d"] in (1, 10))
+    return hits / (n - n0)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_proposals_do_not_pile_on_the_bounds_of_an_interior_optimum(seed):
+    # Random search puts about 0.2 of its proposals on a bound here (the
+    # integer's two end values); the GP without the virtual derivative
+    # observations put 0.3-0.5 there, nearly all in corners.
+    opt = GPOptimizer(BOUND_SPACE, random_state=seed)
+    assert _share_on_bounds(opt, 30) <= 0.2
+    assert len(opt._virtual_dim) > 0
+    assert opt.y_.max() > -0.01
+
+
+def test_an_optimum_on_the_bound_is_still_found():
+    # The score rises towards x = 1: the data outweigh the virtual observations.
+    opt = GPOptimizer({"x": (0.0, 1.0), "y": (0.0, 1.0)}, random_state=0)
+    for _ in range(20):
+        [c] = opt.ask()
+        opt.tell([c], [c.params["x"] - (c.params["y"] - 0.5) ** 2])
+    best = opt.space.to_candidate(opt.X_[opt.y_.argmax()]).params
+    assert best["x"] > 0.98

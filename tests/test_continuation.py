@@ -91,7 +91,11 @@ class LookAlikeForest(RandomForestClassifier):
         (lambda: RandomForestClassifier(), "no_such_parameter", None),
         (lambda: _xgb(), "n_estimators", "xgboost"),
         (lambda: _lgbm(), "n_estimators", "lightgbm"),
-        (lambda: make_pipeline(StandardScaler(), RandomForestClassifier()), "randomforestclassifier__n_estimators", "warm_start"),
+        (
+            lambda: make_pipeline(StandardScaler(), RandomForestClassifier()),
+            "randomforestclassifier__n_estimators",
+            "warm_start",
+        ),
         (lambda: Pipeline([("s", StandardScaler()), ("clf", _lgbm())]), "clf__n_estimators", "lightgbm"),
         (lambda: Pipeline([("s", StandardScaler()), ("clf", SVC())]), "clf__max_iter", None),
         (lambda: Pipeline([("clf", RandomForestClassifier()), ("s", StandardScaler())]), "clf__n_estimators", None),
@@ -121,9 +125,17 @@ def test_look_alike_of_xgboost_is_recognised_by_its_fit_signature():
 # ----------------------------------------------------------------------------
 
 CASES = {
-    "xgboost": (lambda: _xgb(max_depth=3, learning_rate=0.3), "n_estimators", [{"max_depth": 2}, {"max_depth": 3}, {"max_depth": 4}]),
+    "xgboost": (
+        lambda: _xgb(max_depth=3, learning_rate=0.3),
+        "n_estimators",
+        [{"max_depth": 2}, {"max_depth": 3}, {"max_depth": 4}],
+    ),
     "lightgbm": (lambda: _lgbm(num_leaves=7), "n_estimators", [{"num_leaves": 4}, {"num_leaves": 7}, {"max_bin": 31}]),
-    "random_forest": (lambda: RandomForestClassifier(random_state=0), "n_estimators", [{"max_depth": 2}, {"max_depth": 4}, {"max_features": 0.5}]),
+    "random_forest": (
+        lambda: RandomForestClassifier(random_state=0),
+        "n_estimators",
+        [{"max_depth": 2}, {"max_depth": 4}, {"max_features": 0.5}],
+    ),
     "hist_gradient_boosting": (
         lambda: HistGradientBoostingClassifier(random_state=0, early_stopping=False),
         "max_iter",
@@ -203,9 +215,10 @@ def test_continued_models_equal_retrained_ones(case, pipeline, tmp_path):
 
 
 def _model_files(store):
+    """Saved fold models, as 'candidate/fold.joblib'."""
+    folders = [d for d in os.listdir(store.path) if not d.startswith("_")]
     return sorted(
-        os.path.join(d, f) for d in os.listdir(store.path) if not d.startswith("_") for f in os.listdir(os.path.join(store.path, d))
-        if not f.startswith("_")
+        os.path.join(d, f) for d in folders for f in os.listdir(os.path.join(store.path, d)) if not f.startswith("_")
     )
 
 
@@ -343,7 +356,8 @@ def test_dataframes_continue(tmp_path):
     with ContinuationStore(max_resources=27) as store:
         wrapped = ContinuedEstimator(_lgbm(), store=store)
         for n in RUNGS:
-            out = cross_validate(clone(wrapped).set_params(n_estimators=n), df, y, cv=folds, n_jobs=2, return_estimator=True)
+            est = clone(wrapped).set_params(n_estimators=n)
+            out = cross_validate(est, df, y, cv=folds, n_jobs=2, return_estimator=True)
         assert [e.continued_from_ for e in out["estimator"]] == [9, 9, 9]
         assert list(out["estimator"][0].feature_names_in_) == list(df.columns)
 

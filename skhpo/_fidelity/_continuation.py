@@ -60,6 +60,7 @@ from .._params import _params_key
 __all__ = ["ContinuationStore", "ContinuedEstimator", "continuation_kind"]
 
 _OWN_PARAMS = ("estimator", "resource", "store")
+_ROUTED_METHODS = ("fit", "predict", "predict_proba", "predict_log_proba", "decision_function", "score", "transform")
 
 
 # ----------------------------------------------------------------------------
@@ -389,6 +390,7 @@ class ContinuationStore:
 
     @property
     def n_units_trained_(self) -> int:
+        """Rounds, trees or iterations trained so far with this store, in every process."""
         total = 0
         units = os.path.join(self.path, "_units")
         for name in _listdir(units):
@@ -480,7 +482,9 @@ def _remove_tree(path: str) -> None:
 # ----------------------------------------------------------------------------
 
 
-def _continue(kind: str, old: Any, new: Any, resource: str, r0: int, r1: int, X: Any, y: Any, fit_params: dict) -> tuple[Any, int]:
+def _continue(
+    kind: str, old: Any, new: Any, resource: str, r0: int, r1: int, X: Any, y: Any, fit_params: dict
+) -> tuple[Any, int]:
     """Train ``old`` (fitted at ``r0``) on to ``r1``; return it and the units trained.
 
     ``new`` is the unfitted estimator with the candidate's parameters at
@@ -506,9 +510,8 @@ def _continue(kind: str, old: Any, new: Any, resource: str, r0: int, r1: int, X:
         model.set_params(warm_start=warm_start)
     else:
         model = clone(new).set_params(n_estimators=r1 - r0)
-        previous = {"xgboost": ("xgb_model", lambda m: m.get_booster()), "lightgbm": ("init_model", lambda m: m.booster_)}
-        argument, booster = previous[kind]
-        model.fit(X, y, **{argument: booster(old)}, **fit_params)
+        previous = {"xgb_model": old.get_booster()} if kind == "xgboost" else {"init_model": old.booster_}
+        model.fit(X, y, **previous, **fit_params)
         model.set_params(n_estimators=r1)
     return model, _n_units(model, kind, resource, r1) - before
 
@@ -722,7 +725,7 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
         from sklearn.utils.metadata_routing import MethodMapping, MetadataRouter
 
         mapping = MethodMapping()
-        for method in ("fit", "predict", "predict_proba", "predict_log_proba", "decision_function", "score", "transform"):
+        for method in _ROUTED_METHODS:
             mapping.add(caller=method, callee=method)
         return MetadataRouter(owner=type(self).__name__).add(estimator=self.estimator, method_mapping=mapping)
 
@@ -785,7 +788,10 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
             return None
         return (candidate, fold) if fold is not None else None
 
-    def _fit_or_continue(self, kind: str | None, saved: _Saved | None, n_resources: Any, X: Any, y: Any, fit_params: dict) -> tuple[Any, int, int]:
+    def _fit_or_continue(
+        self, kind: str | None, saved: _Saved | None, n_resources: Any, X: Any, y: Any, fit_params: dict
+    ) -> tuple[Any, int, int]:
+        """Return (fitted model, resource it went on from, units trained)."""
         usable = (
             saved is not None
             and _is_count(n_resources)
@@ -795,7 +801,9 @@ class ContinuedEstimator(MetaEstimatorMixin, BaseEstimator):
         if usable and saved.n_resources == n_resources:  # a repeat: the model is there
             return saved.model, saved.n_resources, 0
         if usable:
-            model, units = _continue(kind, saved.model, self.estimator, self.resource, saved.n_resources, n_resources, X, y, fit_params)
+            model, units = _continue(
+                kind, saved.model, self.estimator, self.resource, saved.n_resources, n_resources, X, y, fit_params
+            )
             return model, saved.n_resources, units
         model = clone(self.estimator).fit(X, y, **fit_params)
         units = _fit_units(model, kind, self.resource, n_resources) if kind is not None else n_resources

@@ -456,3 +456,16 @@ def test_metadata_is_routed_to_the_wrapped_estimator():
     with sklearn.config_context(enable_metadata_routing=True):
         routed = ContinuedEstimator(clone(inner).set_fit_request(sample_weight=True)).fit(X, y, sample_weight=weights)
     np.testing.assert_array_equal(routed.predict_proba(X), expected)
+
+
+def test_a_model_that_cannot_be_pickled_is_retrained_not_failed():
+    class Local(RandomForestClassifier):  # defined in a function: pickle cannot find it
+        pass
+
+    X, y = make_classification(n_samples=120, random_state=0)
+    with ContinuationStore(max_resources=27) as store:
+        est = ContinuedEstimator(Local(n_estimators=3, random_state=0), store=store)
+        clone(est).fit(X, y)
+        second = clone(est).set_params(n_estimators=9).fit(X, y)
+        assert second.continued_from_ == 0  # nothing was saved: trained from scratch
+        assert len(second.estimator_.estimators_) == 9

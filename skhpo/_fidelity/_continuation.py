@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import numbers
 import os
+import pickle
 import shutil
 import tempfile
 import uuid
@@ -439,7 +440,12 @@ class ContinuationStore:
 
 
 def _write_atomically(path: str, write: Any) -> None:
-    """Write through a temporary file renamed onto ``path``; skip if the store is gone."""
+    """Write through a temporary file renamed onto ``path``.
+
+    Skipped when the store is gone, and when the object cannot be pickled
+    (e.g. a class defined inside a function): that model is then retrained
+    at the next rung instead of continued.
+    """
     folder = os.path.dirname(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
@@ -449,7 +455,7 @@ def _write_atomically(path: str, write: Any) -> None:
         with os.fdopen(fd, "wb") as f:
             write(f)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
         _remove_file(tmp)
     except BaseException:
         _remove_file(tmp)

@@ -240,3 +240,45 @@ def test_get_params_clone_and_regression():
     search.fit(X, y)
     assert search.best_score_ > 0.9
     assert search.n_resources_[0] == 400 // 8
+
+
+def test_verbose_reports_the_rungs_and_the_budget_spent(capsys):
+    _tree_search(n_iter=3, verbose=1).fit(X_DIGITS, Y_DIGITS)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(ln.startswith("[HalvingBOHBSearchCV] ") for ln in lines)
+    assert "batch at n_resources=66 best" in lines[0]
+    assert "full-budget evaluations spent" in lines[-1]
+    assert "best so far none yet" in lines[0]  # no full-budget row before the top rung
+
+
+def test_sklearn_progress_bar_runs():
+    callback_mod = pytest.importorskip("sklearn.callback")
+    pytest.importorskip("rich")
+    search = _tree_search(n_iter=3)
+    search.set_callbacks(callback_mod.ProgressBar())
+    search.fit(X_DIGITS, Y_DIGITS)
+    plain = _tree_search(n_iter=3).fit(X_DIGITS, Y_DIGITS)
+    assert search.cv_results_["params"] == plain.cv_results_["params"]
+
+
+def test_metadata_routing_reaches_a_continued_estimator():
+    import sklearn
+
+    if not hasattr(RandomForestClassifier(), "set_fit_request"):
+        pytest.skip("metadata routing API not available")
+    seen = []
+
+    class Recording(RandomForestClassifier):
+        def fit(self, X, y, sample_weight=None):
+            seen.append(sample_weight is not None)
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    X, y = load_breast_cancer(return_X_y=True)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = Recording(n_estimators=9, random_state=0, n_jobs=1).set_fit_request(sample_weight=True)
+        est = est.set_score_request(sample_weight=False)
+        search = HalvingBOHBSearchCV(est, {"max_depth": (2, 8)}, resource="n_estimators",
+                                     n_iter=2, cv=3, random_state=0)
+        search.fit(X, y, sample_weight=np.ones(len(y)))
+    assert search.continuation_ == "warm_start"
+    assert seen and all(seen)

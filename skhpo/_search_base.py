@@ -184,7 +184,46 @@ def _has_error_score(scores: Any) -> bool:
     return isinstance(scores, _ErrorScore)
 
 
-_original_check = getattr(_sk_search, "_warn_or_raise_about_fit_failures", None)
+#: The scikit-learn function the driver relaxes while a skhpo search runs.
+_RELAXED_NAME = "_warn_or_raise_about_fit_failures"
+_install_lock = threading.Lock()
+_n_installed = 0  # running skhpo searches (any thread) that need the relaxed check
+_original_check: Any = None  # scikit-learn's function, while the relaxed one is installed
+
+
+@contextlib.contextmanager
+def _relaxed_check_installed() -> Iterator[bool]:
+    """Install the relaxed check for the duration of one search; yield whether it could be.
+
+    scikit-learn's module is changed only while at least one skhpo search
+    runs (in any thread) and restored by the last one to end. Outside those
+    fits, every other search behaves exactly as scikit-learn wrote it.
+    Yields False when scikit-learn has no such function (a future release):
+    the driver then falls back to catching the error per batch.
+    """
+    global _n_installed, _original_check
+    with _install_lock:
+        current = getattr(_sk_search, _RELAXED_NAME, None)
+        if _n_installed == 0:
+            if current is None:
+                yield_ok = False
+            else:
+                _original_check = current
+                setattr(_sk_search, _RELAXED_NAME, _relaxed_fit_failure_check)
+                yield_ok = True
+        else:
+            yield_ok = current is _relaxed_fit_failure_check
+        if yield_ok:
+            _n_installed += 1
+    try:
+        yield yield_ok
+    finally:
+        if yield_ok:
+            with _install_lock:
+                _n_installed -= 1
+                if _n_installed == 0:
+                    setattr(_sk_search, _RELAXED_NAME, _original_check)
+                    _original_check = None
 
 
 def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
@@ -223,11 +262,6 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
     return None
 
 
-_relaxed_fit_failure_check._skhpo = True  # type: ignore[attr-defined]
-_CAN_RELAX = _original_check is not None and not getattr(_original_check, "_skhpo", False)
-if _CAN_RELAX:
-    _sk_search._warn_or_raise_about_fit_failures = _relaxed_fit_failure_check
-
 
 _NON_FINITE = "One or more of the (test|train) scores are non-finite"
 
@@ -246,6 +280,7 @@ class _Run:
         self.n_batches = 0
         self.best_score = -np.inf  # best finite score at the full budget
         self.best_index: int | None = None  # its row of cv_results_
+        self.relaxed = True  # whether scikit-learn's all-fits-failed check is relaxed
 
     @property
     def n_evaluated(self) -> int:
@@ -256,12 +291,17 @@ class _Run:
         return time.perf_counter() - self.start
 
     def record(self, keys: list, scores: np.ndarray, *, full_budget: bool) -> None:
-        """Remember the scores of newly evaluated rows (NaN for failures)."""
-        for key, v in zip(keys, scores):
+        """Remember the scores of newly evaluated rows (NaN for failures).
+
+        They are the last rows of ``cv_results_``, but for a batch lost to
+        scikit-learn's own all-fits-failed error, whose scores are all NaN.
+        """
+        self.n_rows = len(self.results.get("params", ()))
+        first = self.n_rows - len(keys)
+        for i, (key, v) in enumerate(zip(keys, scores)):
             self.scores[key] = float(v)
             if full_budget and np.isfinite(v) and v > self.best_score:
-                self.best_score, self.best_index = float(v), self.n_rows
-            self.n_rows += 1
+                self.best_score, self.best_index = float(v), first + i
 
 
 def _evaluation_keys(candidates: list, budget: Any) -> list:
@@ -504,8 +544,9 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         stack = _search_stack()
         stack.append((self, run.log))
         try:
-            evaluate = functools.partial(self._evaluate_batch, evaluate_candidates, run, search_ctx)
-            self._search_policy(evaluate, run)
+            with _relaxed_check_installed() as run.relaxed:
+                evaluate = functools.partial(self._evaluate_batch, evaluate_candidates, run, search_ctx)
+                self._search_policy(evaluate, run)
         finally:
             stack.pop()
             if search_ctx is not None:
@@ -628,8 +669,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         except ValueError as exc:
             # Only reachable when the relaxed check could not be installed (a
             # future scikit-learn): the batch is lost from cv_results_, but
-            # the search goes on.
-            if _CAN_RELAX or "fits failed" not in str(exc) or self.error_score == "raise":
+            # the search goes on and the optimizer is told it failed.
+            if run.relaxed or "fits failed" not in str(exc) or self.error_score == "raise":
                 raise
             warn_user(str(exc), FitFailedWarning)
             return np.full(len(params), np.nan)

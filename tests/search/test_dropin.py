@@ -255,3 +255,58 @@ def test_an_empty_subspace_evaluates_the_defaults(cls):
     assert sorted(map(str, search.cv_results_["params"])) == sorted(["{}", "{'clf__C': 0.1}", "{'clf__C': 10.0}"])
     ref = GridSearchCV(pipe, [{}, {"clf__C": [0.1, 10.0]}], cv=3).fit(X_IRIS, Y_IRIS)
     assert search.best_score_ == ref.best_score_
+
+
+# --------------------------------------------------------------------------
+# Robust to scikit-learn's internals
+# --------------------------------------------------------------------------
+def test_scikit_learn_is_unchanged_outside_a_running_search():
+    from sklearn.model_selection import _search as sk_search
+
+    original = sk_search._warn_or_raise_about_fit_failures
+    seen = []
+
+    def look(results):
+        seen.append(sk_search._warn_or_raise_about_fit_failures is original)
+        return False
+
+    RandomSearch(LogisticRegression(max_iter=200), {"C": (0.1, 1.0)}, n_iter=2, cv=3,
+                 callbacks=look, random_state=0).fit(X_IRIS, Y_IRIS)
+    assert seen == [False, False]  # relaxed while the search runs
+    assert sk_search._warn_or_raise_about_fit_failures is original  # restored after
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="All 2 candidates failed"):
+            RandomSearch(FailBelow(), {"a": Real(0.0, 0.4)}, n_iter=2, cv=3,
+                         random_state=0).fit(X_IRIS, Y_IRIS)
+    assert sk_search._warn_or_raise_about_fit_failures is original  # also after a fit that raised
+
+
+def test_without_the_relaxed_function_a_failed_batch_is_lost_but_the_search_goes_on(monkeypatch):
+    import skhpo._search_base as driver
+
+    # A scikit-learn without the function the driver relaxes raises its own
+    # "All the N fits failed" error for a fully failed batch.
+    monkeypatch.setattr(driver, "_RELAXED_NAME", "_a_name_scikit_learn_does_not_have")
+    cands = [0.9, 0.1, 0.7]  # the second batch fails entirely
+    search = RandomSearch(FailBelow(), {"a": Real(0.0, 1.0)}, n_iter=3, cv=3, random_state=0)
+    search._make_optimizer = lambda space, seed: _Fixed(space, cands)
+    with pytest.warns(FitFailedWarning, match="All the 3 fits failed"):
+        search.fit(X_IRIS, Y_IRIS)
+    assert [p["a"] for p in search.cv_results_["params"]] == [0.9, 0.7]  # the lost batch is absent
+    assert search.best_params_ == {"a": 0.9}
+    opt = search.optimizer_
+    assert opt.n_pending == 0 and np.isnan(opt.y_[1])  # told as a failure, not left pending
+
+
+class _Fixed(RandomOptimizer):
+    """Asks the given values of ``a`` in order."""
+
+    def __init__(self, space, values):
+        super().__init__(space, random_state=0)
+        self._queue = [space.encode({"a": v}) for v in values]
+
+    def ask(self, n=1, *, budget=None):
+        out, self._queue = self._queue[:n], self._queue[n:]
+        self.mark_pending(out, budget=budget)
+        return out

@@ -315,15 +315,19 @@ class BaseOptimizer(ABC):
         rows: list[np.ndarray] = []
         batch_keys: set[tuple] = set()
 
-        def take(X: np.ndarray) -> None:
-            for x in self.space.snap(X) if len(X) else []:
+        def take(X: np.ndarray) -> list[np.ndarray]:
+            """Keep the new rows of ``X`` (snapped) up to ``n``; return the duplicates."""
+            duplicates: list[np.ndarray] = []
+            for x in self.space.snap(self._fill_missing(X)) if len(X) else []:
                 if len(rows) >= n:
-                    return
+                    break
                 k = self.space.key(x)
                 if k in self._seen or k in batch_keys:
+                    duplicates.append(x)
                     continue
                 batch_keys.add(k)
                 rows.append(x)
+            return duplicates
 
         n_started = self._n_started()
         n_design = max(0, min(n, self.n_initial_points_ - n_started))
@@ -334,13 +338,55 @@ class BaseOptimizer(ABC):
                 # Nothing to model yet (or the design hit duplicates): stay random.
                 take(self.space.sample(n - len(rows), self.rng))
             else:
-                pending = np.array(self._pending_vectors() + rows).reshape(-1, self.space.n_columns)
-                take(self._propose(n - len(rows), pending))
+                self._propose_until_new(n, rows, take)
         if len(rows) < n:
             take(self._random_unseen(n - len(rows), batch_keys))
         out = self.space._to_candidates_snapped(np.array(rows))
         self._add_pending(out, budget)
         return out
+
+    def _propose_until_new(self, n: int, rows: list[np.ndarray], take: Any) -> None:
+        """Ask :meth:`_propose` for the missing rows, again while it repeats itself.
+
+        A proposal that duplicates a candidate asked before (or one of the
+        same batch) is dropped and :meth:`_on_duplicates` tells the proposer
+        which; if it answers True, :meth:`_propose` is called again for the
+        rows still missing, at most ``_propose_retries`` more times, before
+        ``ask`` falls back to random points. A proposer that never repeats
+        itself, or does not ask to retry (the default), is called exactly
+        once, as before the retries existed.
+        """
+        for attempt in range(1 + self._propose_retries):
+            pending = np.array(self._pending_vectors() + rows).reshape(-1, self.space.n_columns)
+            duplicates = take(self._propose(n - len(rows), pending))
+            if len(rows) >= n or not duplicates:
+                return
+            if not self._on_duplicates(np.array(duplicates), attempt):
+                return
+
+    def _fill_missing(self, X: np.ndarray) -> np.ndarray:
+        """Draw the missing (``NaN``) active entries of proposed vectors from the prior.
+
+        A proposal that moves into another sub-space (a mutation switching the
+        model family) may leave that sub-space's columns ``NaN``;
+        :meth:`SearchSpace.snap` would put them at the centre of their ranges,
+        so they are drawn here instead: a uniform unit coordinate is a draw
+        from the prior (see :mod:`skhpo.space`). A missing root entry keeps
+        :meth:`~SearchSpace.snap`'s meaning (sub-space 0) and is not drawn.
+        Vectors without missing active entries are returned as they are, and
+        no random number is used.
+        """
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        if not len(X) or X.shape[1] != self.space.n_columns:
+            return X  # snap reports a wrong shape
+        missing = self.space.active[self.space.subspace_of(X)] & np.isnan(X)
+        if self.space.root is not None:
+            missing[:, self.space.root] = False
+        if not missing.any():
+            return X
+        X = X.copy()
+        X[missing] = self.rng.random(int(missing.sum()))
+        return X
 
     def mark_pending(self, candidates: Sequence[Candidate], *, budget: float | None = None) -> None:
         """Declare candidates as being evaluated at ``budget``.
@@ -548,6 +594,39 @@ class BaseOptimizer(ABC):
     def _on_tell(self, X: np.ndarray, scores: np.ndarray) -> None:
         """Hook for subclasses that update a model incrementally."""
 
+    #: How many more times :meth:`ask` may call :meth:`_propose` when its
+    #: proposals duplicate earlier candidates, before filling in randomly.
+    _propose_retries = 3
+
+    def _on_duplicates(self, X: np.ndarray, attempt: int) -> bool:
+        """Hook: proposals of the last :meth:`_propose` call were dropped as duplicates.
+
+        A proposer learns here which of its proposals repeated a candidate
+        asked before (or one of the same batch), and answers whether
+        :meth:`_propose` should be called again for the missing rows; it can
+        change what it does meanwhile (an evolution mutates harder, for
+        instance). Without a retry, or after ``_propose_retries`` of them,
+        :meth:`ask` fills the missing rows with random points.
+
+        The default answers False: engines that already draw again inside
+        :meth:`_propose` (TPE) or whose proposal would not change (a GP's
+        acquisition maximum on the same data) keep the random fill.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_duplicates, n_columns)
+            The dropped proposals, snapped.
+        attempt : int
+            0 after the first call of :meth:`_propose` in this :meth:`ask`,
+            1 after the first retry, and so on.
+
+        Returns
+        -------
+        bool
+            True to be asked again.
+        """
+        return False
+
     @abstractmethod
     def _propose(self, n: int, pending: np.ndarray) -> np.ndarray:
         """Propose ``n`` vectors from the model.
@@ -566,9 +645,12 @@ class BaseOptimizer(ABC):
         Returns
         -------
         ndarray of shape (m, n_columns)
-            Unit vectors (``snap`` is applied by the caller). Duplicates of
-            seen candidates are dropped and made up for with random points,
-            so ``m`` may differ from ``n``.
+            Unit vectors (``snap`` is applied by the caller; ``NaN`` entries
+            of active columns are drawn from the prior first). Duplicates of
+            seen candidates are dropped and :meth:`_on_duplicates` is told of
+            them; if it asks to, ``_propose`` is called again for the missing
+            rows (up to ``_propose_retries`` times); what is still missing is
+            made up for with random points, so ``m`` may differ from ``n``.
         """
 
     def __repr__(self) -> str:

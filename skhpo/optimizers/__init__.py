@@ -8,6 +8,7 @@ score with the budget it was obtained at.
 """
 
 from ._base import BaseOptimizer, Observations, check_random_state_generator, impute_failures
+from ._evolution import EvolutionOptimizer
 from ._gp import GPOptimizer
 from ._hyperband import (
     BOHBOptimizer,
@@ -26,6 +27,7 @@ __all__ = [
     "BaseOptimizer",
     "Batch",
     "Bracket",
+    "EvolutionOptimizer",
     "GPOptimizer",
     "HyperbandScheduler",
     "Observations",

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from scipy.integrate import trapezoid
 
 from skhpo.optimizers import RandomOptimizer, TPEOptimizer
 from skhpo.optimizers._tpe._optimizer import _Block, _cell_edges
@@ -134,7 +135,7 @@ def test_truncated_kernel_density_integrates_to_one(multivariate, bandwidth):
     )
     x = _grid()
     dens = np.exp(pe.log_pdf(x[:, None], None, None, None))
-    assert np.trapezoid(dens, x) == pytest.approx(1.0, abs=1e-6)
+    assert trapezoid(dens, x) == pytest.approx(1.0, abs=1e-6)
 
 
 @BOTH
@@ -272,7 +273,7 @@ def test_mixed_joint_density_is_normalised(multivariate):
             Ug = np.column_stack([x, np.full(n, centers[i])])
             dens = np.exp(pe.log_pdf(Ug, np.full((n, 1), edges[i]), np.full((n, 1), edges[i + 1]),
                                      np.full((n, 1), c)))
-            total += np.trapezoid(dens, x)
+            total += trapezoid(dens, x)
     assert total == pytest.approx(1.0, abs=1e-5)
 
 

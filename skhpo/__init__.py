@@ -12,10 +12,37 @@ searchers, usable on their own through ask/tell, are in
 :mod:`skhpo.optimizers`.
 """
 
-from ._bayes import BayesSearchCV
-from ._bohb import HalvingBOHBSearchCV
-from ._tpe import TPESearchCV
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["BayesSearchCV", "HalvingBOHBSearchCV", "TPESearchCV", "__version__"]
+# The searchers are imported on first use, so that ``import skhpo.space`` and
+# ``import skhpo.optimizers`` (which never need scikit-learn) do not import
+# the driver and scikit-learn through this package's __init__.
+_SEARCHERS = {
+    "BayesSearchCV": "._bayes",
+    "EvolutionSearchCV": "._evolution",
+    "HalvingBOHBSearchCV": "._bohb",
+    "TPESearchCV": "._tpe",
+}
+
+__all__ = sorted(_SEARCHERS) + ["__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover - for static analysis only
+    from ._bayes import BayesSearchCV
+    from ._bohb import HalvingBOHBSearchCV
+    from ._evolution import EvolutionSearchCV
+    from ._tpe import TPESearchCV
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SEARCHERS:
+        return getattr(importlib.import_module(_SEARCHERS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

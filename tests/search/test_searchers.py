@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skhpo import BayesSearchCV, HalvingBOHBSearchCV, TPESearchCV
+from skhpo import BayesSearchCV, EvolutionSearchCV, HalvingBOHBSearchCV, TPESearchCV
 from skhpo.space import Categorical, Integer, Real
 
 SEARCHERS = [BayesSearchCV, TPESearchCV]
@@ -29,7 +29,7 @@ EXPECTED_FAILED = {
 
 
 def _instances():
-    for cls in SEARCHERS + [HalvingBOHBSearchCV]:
+    for cls in SEARCHERS + [HalvingBOHBSearchCV, EvolutionSearchCV]:
         yield cls(LogisticRegression(), {"C": (0.1, 10.0, "log-uniform")}, n_iter=3, cv=2,
                   random_state=0)
         yield cls(Ridge(), {"alpha": (0.1, 10.0, "log-uniform")}, n_iter=3, cv=2, random_state=0)

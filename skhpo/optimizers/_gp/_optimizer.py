@@ -237,7 +237,7 @@ class GPOptimizer(BaseOptimizer):
         self._encoder = MixedEncoder(self.space)
         self._maximizer = AcquisitionMaximizer(self.space, self._encoder, self.n_candidates)
         self.model_: GaussianProcess | None = None
-        self._fit_n = -1
+        self._fit_key: tuple | None = None  # (model budget, observations) of model_
         self._n_fits = 0
         # Virtual derivative-sign observations: GP feature rows, feature index, sign.
         self._virtual_Z: list[np.ndarray] = []
@@ -265,11 +265,17 @@ class GPOptimizer(BaseOptimizer):
         return GaussianProcess()
 
     def _fit_model(self) -> GaussianProcess:
-        """The GP on ``f = -score`` of all observations, refitted when they changed."""
-        if self.model_ is not None and self._fit_n == self.n_observations:
+        """The GP on ``f = -score`` of the model's observations, refitted when they changed.
+
+        The observations are :meth:`model_observations`: all of them without
+        budgets, those of one budget with them.
+        """
+        obs = self.model_observations()
+        key = (self.model_budget_, len(obs.y))
+        if self.model_ is not None and self._fit_key == key:
             return self.model_
-        Z = self._encoder.transform(self.X_)  # (n, n_features)
-        f = -self.y_imputed_  # (n,)
+        Z = self._encoder.transform(obs.X)  # (n, n_features)
+        f = -obs.y_imputed  # (n,)
         theta0 = None if self.model_ is None else self.model_.theta_
         restarts = 1 if (self._n_fits % _RESTART_EVERY == 0) else 0
         gp = self._new_model()
@@ -284,7 +290,7 @@ class GPOptimizer(BaseOptimizer):
         else:
             gp.fit(Z, f, theta0=theta0)
         self.model_ = gp
-        self._fit_n = self.n_observations
+        self._fit_key = key
         self._n_fits += 1
         return gp
 
@@ -294,7 +300,7 @@ class GPOptimizer(BaseOptimizer):
             return gp
         Z = self._encoder.transform(X)  # (p, n_features)
         if self.batch_strategy == "constant_liar":
-            lie = np.full(len(Z), float(np.max(-self.y_imputed_)))
+            lie = np.full(len(Z), float(np.max(-self.model_observations().y_imputed)))
         else:
             lie = gp.predict(Z)[0]
         return gp.condition_on(Z, lie)
@@ -381,12 +387,13 @@ class GPOptimizer(BaseOptimizer):
     # ----------------------------------------------------------- propose
     def _anchors(self, s: int) -> np.ndarray:
         """The best observed vectors of sub-space ``s`` (k, n_columns)."""
-        rows = np.flatnonzero(self.subspace_ == s)
+        obs = self.model_observations()
+        rows = np.flatnonzero(obs.subspace == s)
         if len(rows) == 0:
             return np.empty((0, self.space.n_columns))
-        y = self.y_imputed_[rows]
+        y = obs.y_imputed[rows]
         top = rows[np.argsort(-y, kind="stable")[:_N_ANCHORS]]
-        return self.X_[top]
+        return obs.X[top]
 
     def _pick(self, gp: GaussianProcess, exclude: set[tuple]) -> tuple[np.ndarray | None, dict]:
         """The unseen vector with the highest acquisition over all sub-spaces.

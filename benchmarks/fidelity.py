@@ -200,17 +200,26 @@ def _run_skhpo(search: Any, tracer: _Tracer, X: Any, y: Any) -> Run:
     tracer.start = time.perf_counter()
     search.fit(X, y)
     wall = time.perf_counter() - tracer.start
-    return Run(best_cv=float(search.best_score_), wall_time=wall, n_rows=len(search.cv_results_["params"]),
+    if not tracer.trace:  # stopped by max_time before any rung at max_resources
+        return Run(status="no full-budget evaluation", wall_time=wall,
+                   n_rows=len(search.cv_results_["params"]), trace=[])
+    return Run(best_cv=tracer.trace[-1][1], wall_time=wall, n_rows=len(search.cv_results_["params"]),
                trace=tracer.trace, units_trained=tracer.units)
+
+
+#: ``--bohb-min-divisor d``: HalvingBOHBSearchCV's min_resources = max_resources // d
+#: (None: its default "auto", max_resources // 27 here).
+BOHB_MIN_DIVISOR: int | None = None
 
 
 def run_skhpo_bohb(task: FidelityTask, X: Any, y: Any, seed: int, max_time: float) -> Run:
     from skhpo import HalvingBOHBSearchCV
 
     tracer = _Tracer()
+    min_resources = "auto" if BOHB_MIN_DIVISOR is None else task.max_resources // BOHB_MIN_DIVISOR
     search = HalvingBOHBSearchCV(
         task.make_estimator(), T.to_skhpo(task.neutral()), n_iter=1000, resource=task.resource,
-        max_resources=task.max_resources, factor=FACTOR, scoring=task.scoring, cv=_cv(), refit=False,
+        max_resources=task.max_resources, min_resources=min_resources, factor=FACTOR, scoring=task.scoring, cv=_cv(), refit=False,
         random_state=seed, n_jobs=1, max_time=max_time, callbacks=[tracer],
     )
     run = _run_skhpo(search, tracer, X, y)
@@ -343,8 +352,12 @@ def run_main(argv: list[str]) -> int:
     parser.add_argument("--time-factor", type=float, default=2.0,
                         help="max_time of the other tools, in halving_random's wall time of the seed")
     parser.add_argument("--tool-name-suffix", default="", help="appended to the skhpo_bohb tool name")
+    parser.add_argument("--bohb-min-divisor", type=int, default=None,
+                        help="HalvingBOHBSearchCV's min_resources = max_resources // this (default: 'auto')")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
+    global BOHB_MIN_DIVISOR
+    BOHB_MIN_DIVISOR = args.bohb_min_divisor
     if "halving_random" not in args.tools:
         parser.error("halving_random must run: its wall time sets the others' budget")
     task = TASKS[args.task]
@@ -390,8 +403,22 @@ def run_main(argv: list[str]) -> int:
 def _load(paths: list[str]) -> Any:
     import pandas as pd
 
-    df = pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+    frames = []
+    for i, p in enumerate(paths):
+        f = pd.read_csv(p)
+        f["run"] = i  # each file has its own halving_random reference per seed
+        # A file of a variant (skhpo_bohb<suffix>): its reference is halving_random<suffix>_ref.
+        suffixes = {t[len("skhpo_bohb"):] for t in f.tool if t.startswith("skhpo_bohb")} - {""}
+        if suffixes:
+            f.loc[f.tool == "halving_random", "tool"] = f"halving_random{min(suffixes)}_ref"
+        frames.append(f)
+    df = pd.concat(frames, ignore_index=True)
     df["trace"] = df["trace"].fillna("[]").map(json.loads)
+    # The best CV is the trace's last point: full-budget evaluations only
+    # (a search stopped by max_time before any may report a lower budget's).
+    empty = df["trace"].map(len) == 0
+    df.loc[empty & (df.status == "ok"), "status"] = "no full-budget evaluation"
+    df.loc[~empty, "best_cv"] = df.loc[~empty, "trace"].map(lambda tr: tr[-1][1])
     return df
 
 
@@ -406,16 +433,16 @@ def time_to_reach(trace: list, target: float) -> float:
 def ratios(df: Any) -> Any:
     """Per (task, seed, tool): the seconds to reach halving_random's final best / its wall time."""
     rows = []
-    for (task, seed), g in df.groupby(["task", "seed"]):
-        ref = g[g.tool == "halving_random"]
+    for (task, seed, _), g in df.groupby(["task", "seed", "run"]):
+        ref = g[g.tool.str.startswith("halving_random")]
         if ref.empty or ref.iloc[0].status != "ok":
             continue
         target, wall = float(ref.iloc[0].best_cv), float(ref.iloc[0].wall_time)
         for _, r in g.iterrows():
-            if r.tool == "halving_random" or r.status != "ok":
+            if r.tool.startswith("halving_random") or r.status.startswith("error"):
                 continue
             rows.append({"task": task, "seed": seed, "tool": r.tool,
-                         "ratio": time_to_reach(r.trace, target) / wall})
+                         "ratio": time_to_reach(r.trace, target) / wall})  # inf: never
     import pandas as pd
 
     return pd.DataFrame(rows)
@@ -431,31 +458,30 @@ def report_markdown(df: Any) -> str:
     for task in sorted(df.task.unique()):
         d = df[df.task == task]
         seeds = sorted(d.seed.unique())
-        lines.append(f"**{task}** ({len(seeds)} seeds; ratio = seconds to reach halving_random's final "
-                     "best CV / halving_random's wall time; `never`: not within the tool's run)\n")
-        head = "| tool | median best CV | median wall s | " + " | ".join(f"ratio s{s}" for s in seeds) + \
-               " | median ratio |"
+        lines.append(f"**{task}** ({len(seeds)} seeds)\n")
+        head = ("| tool | median best CV (seeds) | median wall s | "
+                + " | ".join(f"ratio s{s}" for s in seeds) + " | median ratio |")
         lines += [head, "|" + "---|" * (4 + len(seeds))]
-        tools = [t for t in TOOLS if t in set(d.tool)] + sorted(set(d.tool) - set(TOOLS))
+        order = {t: i for i, t in enumerate(TOOLS)}
+        tools = sorted(set(d.tool), key=lambda t: (min((i for k, i in order.items() if t.startswith(k)), default=9), t))
         for tool in tools:
-            g = d[(d.tool == tool) & (d.status == "ok")]
-            if g.empty:
-                lines.append(f"| {tool} | {d[d.tool == tool].status.iloc[0]} |" + " |" * (2 + len(seeds)))
-                continue
-            cells = []
+            all_runs = d[d.tool == tool]
+            g = all_runs[all_runs.status == "ok"]
+            best = f"{np.median(g.best_cv):.4f} ({len(g)}/{len(all_runs)})" if len(g) else "none (0/%d)" % len(all_runs)
             r = rat[(rat.task == task) & (rat.tool == tool)] if len(rat) else rat
+            cells = []
             for s in seeds:
-                v = r[r.seed == s].ratio
+                v = r[r.seed == s].ratio if len(r) else []
                 cells.append(_fmt_ratio(float(v.iloc[0])) if len(v) else "")
-            med = _fmt_ratio(float(np.median(r.ratio))) if len(r) else "(reference: 1)"
-            lines.append(f"| {tool} | {np.median(g.best_cv):.4f} | {np.median(g.wall_time):.1f} | "
+            med = _fmt_ratio(float(np.median(r.ratio))) if len(r) else "(reference)"
+            lines.append(f"| {tool} | {best} | {np.median(all_runs.wall_time):.1f} | "
                          + " | ".join(cells) + f" | {med} |")
         units = d[d.units_expected.notna()]
-        if len(units):
-            ok = (units.units_trained == units.units_expected).sum()
-            lines.append(f"\nContinuation ({task}): boosting rounds trained = sum over candidates of their "
-                         f"last rung's budget x 3 folds in {ok} of {len(units)} runs "
-                         f"(e.g. {int(units.units_trained.iloc[0])} vs {int(units.units_expected.iloc[0])}).")
+        for tool, u in units.groupby("tool"):
+            ok = (u.units_trained == u.units_expected).sum()
+            lines.append(f"\n{tool}: rounds trained (store count) = sum over candidates of their last "
+                         f"rung's budget x 3 folds in {ok} of {len(u)} runs (e.g. "
+                         f"{int(u.units_trained.iloc[0])} = {int(u.units_expected.iloc[0])}).")
         lines.append("")
     return "\n".join(lines)
 
@@ -469,31 +495,39 @@ def plot(df: Any, png: str) -> None:
     task_names = sorted(df.task.unique())
     fig, axes = plt.subplots(1, len(task_names), figsize=(5.2 * len(task_names), 3.6), dpi=80)
     axes = np.atleast_1d(axes)
-    grid = np.linspace(0, None or 2.0, 201)
+    grid = np.linspace(0, 1.6, 161)
     colors = {"skhpo_bohb": "C0", "skhpo_tpe": "C1", "smac_hb": "C2", "halving_random": "k"}
     for ax, task in zip(axes, task_names):
         d = df[(df.task == task) & (df.status == "ok")]
-        refs = d[d.tool == "halving_random"].set_index("seed")
-        for tool in [t for t in sorted(set(d.tool)) if t != "halving_random"]:
+        refs = d[d.tool.str.startswith("halving_random")].set_index(["run", "seed"])
+        for tool in [t for t in sorted(set(d.tool)) if not t.startswith("halving_random")]:
             curves = []
             for _, r in d[d.tool == tool].iterrows():
-                if r.seed not in refs.index:
+                if (r.run, r.seed) not in refs.index:
                     continue
-                wall, target = refs.loc[r.seed, "wall_time"], refs.loc[r.seed, "best_cv"]
+                wall, target = refs.loc[(r.run, r.seed), "wall_time"], refs.loc[(r.run, r.seed), "best_cv"]
                 t = np.array([p[0] for p in r.trace]) / wall
                 s = np.array([p[1] for p in r.trace]) - target
                 idx = np.searchsorted(t, grid, side="right") - 1
-                curves.append(np.where(idx >= 0, s[np.clip(idx, 0, None)] if len(s) else np.nan, np.nan))
+                # no full-budget score yet: -inf, so the median is an order statistic
+                curve = np.full(len(grid), -np.inf)
+                if len(s):
+                    curve[idx >= 0] = s[idx[idx >= 0]]
+                curve[grid > r.wall_time / wall] = np.nan  # the run had ended
+                curves.append(curve)
             if curves:
-                med = np.nanmedian(np.vstack(curves), axis=0) if np.isfinite(np.vstack(curves)).any() else None
-                if med is not None:
-                    ax.step(grid, med, where="post", color=colors.get(tool), label=tool)
+                stack = np.vstack(curves)
+                done = np.isnan(stack).mean(axis=0) > 0.5  # most runs had ended
+                med = np.median(np.where(np.isnan(stack), -np.inf, stack), axis=0)
+                med[~np.isfinite(med) | done] = np.nan
+                ax.step(grid, med, where="post", color=colors.get(tool.split("_min")[0]),
+                        ls="--" if "_min" in tool else "-", label=tool)
         ax.axhline(0, color="k", lw=0.8, ls="--", label="halving_random final (at x=1)")
         ax.axvline(0.5, color="grey", lw=0.8, ls=":")
         ax.set_title(task, fontsize=10)
         ax.set_xlabel("wall time / halving_random's wall time")
-        ax.set_ylabel("best CV - halving_random's (median)")
-        ax.set_xlim(0, 2.0)
+        ax.set_ylabel("best CV - halving_random's final\n(median over seeds)")
+        ax.set_xlim(0, 1.6)
     axes[0].legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     fig.savefig(png, dpi=80)

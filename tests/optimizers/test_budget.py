@@ -72,6 +72,15 @@ def _trace(engine: str, space: str, **budget) -> list[str]:
     return out
 
 
+def _versions() -> tuple[str, str]:
+    import scipy
+
+    return tuple(".".join(v.split(".")[:2]) for v in (np.__version__, scipy.__version__))
+
+
+#: numpy and scipy releases (major.minor) the traces were recorded with.
+RECORDED_WITH = ("2.4", "1.17")
+
 RECORDED = {
     "RandomOptimizer-mixed": (
         "f7621b4277c7 68fb9fadea72 7953717381b8 4aa156e78744 a5e55e34ffa8 1cd818d7a66b "
@@ -120,6 +129,9 @@ RECORDED = {
 
 @pytest.mark.parametrize("name", sorted(RECORDED))
 def test_no_budget_reproduces_the_recorded_trace(name):
+    if _versions() != RECORDED_WITH:
+        pytest.skip(f"traces recorded with numpy/scipy {RECORDED_WITH}; their random streams and "
+                    "Sobol scrambling differ in other releases")
     engine, space = name.split("-")
     got = _trace(engine, space)
     want = RECORDED[name].split()
@@ -133,7 +145,7 @@ def test_no_budget_reproduces_the_recorded_trace(name):
 @pytest.mark.parametrize("budget", [None, 5, np.inf])
 def test_one_constant_budget_is_a_search_without_budgets(name, budget):
     """Asking and telling everything at one budget changes no candidate."""
-    assert _trace(*name.split("-"), budget=budget) == RECORDED[name].split()
+    assert _trace(*name.split("-"), budget=budget) == _trace(*name.split("-"))
 
 
 # --------------------------------------------------------------------------
@@ -266,4 +278,5 @@ def test_min_model_observations_is_a_positive_int(bad):
 
 
 if __name__ == "__main__":  # re-record the traces
+    print("numpy/scipy:", _versions())
     print(json.dumps({name: " ".join(_trace(*name.split("-"))) for name in RECORDED}, indent=4))

@@ -369,7 +369,7 @@ class SearchSpace:
             if self.root is not None:
                 self.active[s, self.root] = True
         #: "real", "int" or "cat" for each column.
-        self.kinds = np.array([d.kind for d in dims])
+        self.kinds = np.array([d.kind for d in dims], dtype="<U4")  # typed even when empty
         #: number of distinct values of each column (inf for continuous).
         self.sizes = np.array([float(d.size) for d in dims])
         self._build_snap_groups()

@@ -15,7 +15,9 @@ Tools added here:
   (elitist survivors; no crossover; a population of 8), and
   ``skhpo_evo_p8_elitist`` (both).
 * ``skhpo_evo16`` / ``skhpo_tpe16`` -- ``EvolutionSearchCV`` and
-  ``TPESearchCV`` with ``n_points=16`` (the large-batch comparison).
+  ``TPESearchCV`` with ``n_points=16`` (the large-batch comparison);
+  ``skhpo_evo16_elitist`` and ``skhpo_evo16_p32`` (a population of two
+  batches) are its screening variants.
 * ``ga`` -- ``sklearn_genetic.GASearchCV`` (its defaults: eaMuPlusLambda,
   crossover 0.2, mutation 0.8, tournament 3, elitism) sized to the budget:
   ``population_size + 2 * population_size * generations`` evaluations
@@ -77,6 +79,14 @@ def run_skhpo_evo_p8_elitist(problem: P.Problem, n_trials: int, seed: int) -> P.
 
 def run_skhpo_evo16(problem: P.Problem, n_trials: int, seed: int) -> P.RunResult:
     return _skhpo("EvolutionSearchCV", problem, n_trials, seed, n_points=16)
+
+
+def run_skhpo_evo16_elitist(problem: P.Problem, n_trials: int, seed: int) -> P.RunResult:
+    return _skhpo("EvolutionSearchCV", problem, n_trials, seed, n_points=16, survivors="elitist")
+
+
+def run_skhpo_evo16_p32(problem: P.Problem, n_trials: int, seed: int) -> P.RunResult:
+    return _skhpo("EvolutionSearchCV", problem, n_trials, seed, n_points=16, population_size=32)
 
 
 def run_skhpo_tpe16(problem: P.Problem, n_trials: int, seed: int) -> P.RunResult:
@@ -202,6 +212,8 @@ TOOLS = {
     "skhpo_evo_p8": (run_skhpo_evo_p8, "evolution", "EvolutionSearchCV(population_size=8)"),
     "skhpo_evo_p8_elitist": (run_skhpo_evo_p8_elitist, "evolution", "EvolutionSearchCV(population_size=8, survivors='elitist')"),
     "skhpo_evo16": (run_skhpo_evo16, "batch16", "EvolutionSearchCV(n_points=16)"),
+    "skhpo_evo16_elitist": (run_skhpo_evo16_elitist, "batch16", "EvolutionSearchCV(n_points=16, survivors='elitist')"),
+    "skhpo_evo16_p32": (run_skhpo_evo16_p32, "batch16", "EvolutionSearchCV(n_points=16, population_size=32)"),
     "skhpo_tpe16": (run_skhpo_tpe16, "batch16", "TPESearchCV(n_points=16)"),
     "ga": (run_ga, "evolution", "sklearn-genetic-opt GASearchCV (eaMuPlusLambda, sized to the budget)"),
 }

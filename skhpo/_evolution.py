@@ -91,8 +91,7 @@ class EvolutionSearchCV(_BaseSkhpoSearchCV):
     millisecond per candidate; but :class:`TPESearchCV` with the same
     batches (``n_points=16``, 160 candidates) ranks better still. Pick it
     for a model-free search whose every step is easy to follow, for CASH
-    spaces that GASearchCV cannot express, or when noisy scores make a
-    density model chase lucky candidates; otherwise prefer TPE. See
+    spaces that GASearchCV cannot express; otherwise prefer TPE. See
     :class:`~skhpo.optimizers.EvolutionOptimizer` for the operators, the
     references and the screening behind the defaults.
 

@@ -501,7 +501,7 @@ def plot(df: Any, png: str) -> None:
         d = df[(df.task == task) & (df.status == "ok")]
         refs = d[d.tool.str.startswith("halving_random")].set_index(["run", "seed"])
         for tool in [t for t in sorted(set(d.tool)) if not t.startswith("halving_random")]:
-            curves = []
+            curves, ended = [], []
             for _, r in d[d.tool == tool].iterrows():
                 if (r.run, r.seed) not in refs.index:
                     continue
@@ -513,13 +513,12 @@ def plot(df: Any, png: str) -> None:
                 curve = np.full(len(grid), -np.inf)
                 if len(s):
                     curve[idx >= 0] = s[idx[idx >= 0]]
-                curve[grid > r.wall_time / wall] = np.nan  # the run had ended
                 curves.append(curve)
+                ended.append(grid > r.wall_time / wall)
             if curves:
-                stack = np.vstack(curves)
-                done = np.isnan(stack).mean(axis=0) > 0.5  # most runs had ended
-                med = np.median(np.where(np.isnan(stack), -np.inf, stack), axis=0)
-                med[~np.isfinite(med) | done] = np.nan
+                # an ended run keeps its final score; the curve stops when most runs had ended
+                med = np.median(np.vstack(curves), axis=0)
+                med[~np.isfinite(med) | (np.mean(ended, axis=0) > 0.5)] = np.nan
                 ax.step(grid, med, where="post", color=colors.get(tool.split("_min")[0]),
                         ls="--" if "_min" in tool else "-", label=tool)
         ax.axhline(0, color="k", lw=0.8, ls="--", label="halving_random final (at x=1)")

@@ -5,7 +5,9 @@ Drop-in replacements for :class:`~sklearn.model_selection.GridSearchCV`:
 - :class:`BayesSearchCV`: Gaussian-process Bayesian optimization;
 - :class:`TPESearchCV`: tree-structured Parzen estimator;
 - :class:`HalvingBOHBSearchCV`: Hyperband with a TPE model (BOHB), over a
-  share of the rows or a parameter such as ``n_estimators``.
+  share of the rows or a parameter such as ``n_estimators``;
+- :class:`EvolutionSearchCV`: evolutionary search (regularized evolution)
+  over mixed and conditional spaces.
 
 Search spaces are built from :mod:`skhpo.space`; the optimizers behind the
 searchers, usable on their own through ask/tell, are in

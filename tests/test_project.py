@@ -66,3 +66,20 @@ def test_readme_mentions_slow_tests_only_if_there_are_some():
     if "-m slow" in readme:
         marked = [p for p in (ROOT / "tests").rglob("test_*.py") if "pytest.mark.slow" in p.read_text()]
         assert marked, "the README points to slow tests, but none is marked slow"
+
+
+def test_space_and_optimizers_do_not_import_scikit_learn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import skhpo, skhpo.optimizers, skhpo.space\n"
+        "space = skhpo.space.SearchSpace([{'a': (1, 5), 'b': [1, 2, 4]}, {}])\n"
+        "opt = skhpo.optimizers.TPEOptimizer(space, random_state=0)\n"
+        "opt.tell(opt.ask(3), [0.1, 0.2, 0.3])\n"
+        "assert 'sklearn' not in sys.modules, sorted(m for m in sys.modules if 'sklearn' in m)[:5]\n"
+        "from skhpo import TPESearchCV\n"
+        "assert 'sklearn' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

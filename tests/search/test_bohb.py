@@ -282,3 +282,36 @@ def test_metadata_routing_reaches_a_continued_estimator():
         search.fit(X, y, sample_weight=np.ones(len(y)))
     assert search.continuation_ == "warm_start"
     assert seen and all(seen)
+
+
+def test_continuation_under_a_dask_backend_matches_local_processes():
+    # Rung k+1 of a candidate may run in another worker than rung k: the
+    # models are continued all the same (through the store's directory).
+    pytest.importorskip("distributed")
+    import joblib
+    from distributed import Client, LocalCluster
+
+    def search_with_units():
+        units = []
+        search = HalvingBOHBSearchCV(
+            RandomForestClassifier(n_estimators=27, random_state=0, n_jobs=1), {"max_depth": (2, 12)},
+            resource="n_estimators", n_iter=4, cv=3, random_state=0, n_jobs=2,
+            callbacks=lambda results: units.append(search.estimator.store.n_units_trained_),
+        )
+        return search, units
+
+    X, y = load_breast_cancer(return_X_y=True)
+    local, local_units = search_with_units()
+    local.fit(X, y)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster, Client(cluster):
+        remote, remote_units = search_with_units()
+        with joblib.parallel_backend("dask"):
+            remote.fit(X, y)
+    assert remote.cv_results_["params"] == local.cv_results_["params"]
+    np.testing.assert_array_equal(remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"])
+    # Trees trained: each candidate's last rung per fold, not the sum over its rungs.
+    res = remote.cv_results_
+    last = {}
+    for p, r in zip(res["params"], res["n_resources"]):
+        last[p["max_depth"]] = max(last.get(p["max_depth"], 0), int(r))
+    assert remote_units[-1] == local_units[-1] == 3 * sum(last.values())

@@ -315,3 +315,41 @@ def test_continuation_under_a_dask_backend_matches_local_processes():
     for p, r in zip(res["params"], res["n_resources"]):
         last[p["max_depth"]] = max(last.get(p["max_depth"], 0), int(r))
     assert remote_units[-1] == local_units[-1] == 3 * sum(last.values())
+
+
+class _InterruptAtRung(RandomForestClassifier):
+    """Interrupts the search (as Ctrl-C would) when asked for 9 trees."""
+
+    def fit(self, X, y, sample_weight=None):
+        if self.n_estimators == 9:
+            raise KeyboardInterrupt
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("estimator, raises", [
+    (RandomForestClassifier(n_estimators=27, random_state=0, n_jobs=1), None),
+    (_InterruptAtRung(n_estimators=27, random_state=0, n_jobs=1), KeyboardInterrupt),
+])
+def test_saved_models_are_removed_after_fit_also_when_interrupted(estimator, raises, monkeypatch):
+    import os
+
+    import skhpo._bohb as bohb
+
+    paths = []
+
+    class Recorded(bohb.ContinuationStore):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            paths.append(self.path)
+
+    monkeypatch.setattr(bohb, "ContinuationStore", Recorded)
+    X, y = load_breast_cancer(return_X_y=True)
+    search = HalvingBOHBSearchCV(estimator, {"max_depth": (2, 8)}, resource="n_estimators", n_iter=3,
+                                 cv=3, random_state=0)
+    if raises is None:
+        search.fit(X, y)
+    else:
+        with pytest.raises(raises):
+            search.fit(X, y)
+    assert len(paths) == 1 and not os.path.exists(paths[0])
+    assert search.estimator is estimator  # the user's estimator is back in place

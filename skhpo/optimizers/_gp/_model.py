@@ -272,10 +272,16 @@ class GaussianProcess:
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float).ravel()
         n, d = X.shape
-        self.y_mean_ = float(y.mean()) if n else 0.0
-        sd = float(y.std()) if n > 1 else 0.0
+        # Standardise in units of the largest |y| when scores are huge: the
+        # mean, the std and y - mean of scores near the float maximum overflow.
+        c = float(np.abs(y).max()) if n else 0.0
+        c = c if 1e150 < c < np.inf else 1.0
+        yc = y / c
+        mean_c = float(yc.mean()) if n else 0.0
+        sd = float(yc.std()) * c if n > 1 else 0.0
+        self.y_mean_ = mean_c * c
         self.y_scale_ = sd if sd > 1e-12 else 1.0
-        ys = (y - self.y_mean_) / self.y_scale_  # (n,)
+        ys = (yc - mean_c) / (self.y_scale_ / c)  # (n,)
         bounds = self._bounds(d)
         start = self.default_theta(d) if theta0 is None or len(theta0) != d + 2 else np.asarray(theta0, float)
         start = np.clip(start, bounds[:, 0], bounds[:, 1])

@@ -309,6 +309,12 @@ class Integer(Dimension):
     def __init__(self, low: int, high: int, prior: str = "uniform", **kwargs: Any) -> None:
         _reject_keywords("Integer", kwargs, dtype="int")
         _check_bounds("Integer", low, high, prior, integer=True)
+        if max(abs(low), abs(high)) > 2**53:
+            # The encoding is float64: beyond 2**53 neighbouring integers merge.
+            raise ValueError(
+                f"Integer: the bounds must lie within +-2**53 (9007199254740992), where "
+                f"floats hold every integer exactly, got low={low!r}, high={high!r}."
+            )
         self.low = int(low)
         self.high = int(high)
         self.prior = prior
@@ -723,6 +729,14 @@ class Distribution(Dimension):
         # The quantiles the unit interval maps onto (see the class docstring).
         self._q_lo = _PPF_EPS if math.isfinite(self.low) else _TAIL_Q
         self._q_hi = 1.0 - (_PPF_EPS if math.isfinite(self.high) else _TAIL_Q)
+        ends = [float(distribution.ppf(q)) for q in (self._q_lo, self._q_hi)]
+        if not all(math.isfinite(v) for v in ends):
+            # e.g. norm(0, 1e308): its quantiles overflow to +-inf.
+            raise ValueError(
+                f"Distribution: the values searched, from the {self._q_lo:g} to the "
+                f"{self._q_hi:g} quantile of {self!r}, must be finite, got {ends[0]!r} to "
+                f"{ends[1]!r}."
+            )
 
     def _quantile(self, u: Any) -> Any:
         return self._q_lo + np.clip(u, 0.0, 1.0) * (self._q_hi - self._q_lo)

@@ -502,3 +502,22 @@ def test_ordinal_round_trip(values, data):
     assert back is values[i]
     assert dim.snap(np.array([u]))[0] == u
     assert dim.from_json(dim.to_json(back)) == back
+
+
+def test_integer_bounds_beyond_float_precision_are_refused():
+    """Beyond 2**53 the float encoding merged neighbouring integers: fewer candidates than promised."""
+    from skhpo.space import SearchSpace
+
+    with pytest.raises(ValueError, match="2\\*\\*53"):
+        Integer(2**53, 2**53 + 3)
+    with pytest.raises(ValueError, match="Parameter 'n'.*2\\*\\*53"):
+        SearchSpace({"n": (0, 10**20)})
+    assert Integer(-(2**53), 2**53).size == 2**54 + 1
+
+
+def test_distribution_with_infinite_quantiles_is_refused():
+    """norm(0, 1e308) gave candidates of -inf and inf, outside the dimension."""
+    from skhpo.space import SearchSpace
+
+    with pytest.raises(ValueError, match="Parameter 'x'.*must be finite"):
+        SearchSpace({"x": stats.norm(0, 1e308)})

@@ -341,7 +341,8 @@ class BaseOptimizer(ABC):
                 self._propose_until_new(n, rows, take)
         if len(rows) < n:
             take(self._random_unseen(n - len(rows), batch_keys))
-        out = self.space._to_candidates_snapped(np.array(rows))
+        # No rows at all when no unseen point was found (the 2-d shape matters then).
+        out = self.space._to_candidates_snapped(np.array(rows).reshape(-1, self.space.n_columns))
         self._add_pending(out, budget)
         return out
 

@@ -240,3 +240,23 @@ def test_ordinal_values_keep_their_type(cls):
         _assert_valid(space, c, f"ask {i}")
         assert isinstance(c.params["a"], float) and isinstance(c.params["b"], int)
         opt.tell([c], [-(c.params["a"] - 0.5) ** 2])
+
+
+def test_ask_returns_no_candidate_when_no_unseen_point_is_found():
+    """ask crashed (IndexError in subspace_of) when no new point came up in a CASH space.
+
+    binom(1000, 0.001) counts 1001 values but only about 8 can be proposed,
+    so the space is not exhausted when every reachable value has been asked.
+    """
+    from scipy import stats
+
+    from skhpo.optimizers import TPEOptimizer
+
+    opt = TPEOptimizer([{}, {"a": stats.binom(1000, 0.001)}], n_initial_points=3, random_state=1992)
+    seen = []
+    for i in range(10):
+        cands = opt.ask(2)
+        seen.extend(c.key for c in cands)
+        opt.tell(cands, np.random.default_rng(i).normal(size=len(cands)))
+    assert len(seen) == len(set(seen)) < 20
+    assert opt.ask(2) == []

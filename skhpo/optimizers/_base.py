@@ -342,7 +342,7 @@ class BaseOptimizer(ABC):
         if len(rows) < n:
             take(self._random_unseen(n - len(rows), batch_keys))
         # No rows at all when no unseen point was found (the 2-d shape matters then).
-        out = self.space._to_candidates_snapped(np.array(rows).reshape(-1, self.space.n_columns))
+        out = self.space._to_candidates_snapped(np.array(rows).reshape(len(rows), self.space.n_columns))
         self._add_pending(out, budget)
         return out
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._base import BaseOptimizer
+from .._base import BaseOptimizer, _check_int
 from ._acquisition import log_ei, log_pi, neg_lcb
 from ._encoding import MixedEncoder
 from ._maximize import AcquisitionMaximizer
@@ -225,8 +225,7 @@ class GPOptimizer(BaseOptimizer):
             )
         xi = _check_real("xi", xi)
         kappa = _check_real("kappa", kappa)
-        if not isinstance(n_candidates, numbers.Integral) or isinstance(n_candidates, bool) or n_candidates < 1:
-            raise ValueError(f"n_candidates must be a positive int, got n_candidates={n_candidates!r}.")
+        _check_int("n_candidates", n_candidates)
         super().__init__(space, n_initial_points=n_initial_points, random_state=random_state)
         self.acq_func = acq_func
         self.batch_strategy = batch_strategy

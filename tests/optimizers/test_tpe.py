@@ -117,7 +117,6 @@ def test_bad_group_bandwidth_rule_applies_to_multivariate_g_only(multivariate):
         np.testing.assert_allclose(g.sigma, np.maximum(bandwidth_scott(U, 3), magic_clip_floor(40)).T)
     else:
         np.testing.assert_allclose(g.sigma, l.sigma)
-    assert TPEOptimizer._bandwidth_rule_bad == "scott"
 
 
 # ----------------------------------------------------------------- densities
@@ -235,25 +234,23 @@ def test_categorical_kernel_hand_checked():
     C = np.array([[0], [0], [1]])
     U = np.empty((3, 0))
     k = np.array([3])
+    # eps = (k - 1) / (m + k) = 2 / 6 with m = 3 observations: mass 2/3 on
+    # the observed choice, 1/6 on each other one; prior weight 1 of 4.
     expected = np.array([
-        (2 * 0.8 + 1 * 0.1 + 1 / 3) / 4,
-        (2 * 0.1 + 1 * 0.8 + 1 / 3) / 4,
-        (3 * 0.1 + 1 / 3) / 4,
+        (2 * 2 / 3 + 1 / 6 + 1 / 3) / 4,
+        (2 / 6 + 2 / 3 + 1 / 3) / 4,
+        (3 / 6 + 1 / 3) / 4,
     ])
     for mv in (False, True):
-        pe = ParzenEstimator(U, C, k, cat_eps=0.2, prior_weight=1.0, multivariate=mv)
+        pe = ParzenEstimator(U, C, k, prior_weight=1.0, multivariate=mv)
+        np.testing.assert_allclose(pe.eps, [1 / 3])
         p = np.exp(pe.log_pdf(None, None, None, np.arange(3)[:, None]))
         np.testing.assert_allclose(p, expected, rtol=1e-12)
-    np.testing.assert_allclose(pe.P[0], expected, rtol=1e-12)
-    # Default: eps = (k - 1) / (m + k) = 2 / 6 with m = 3 observations.
-    pe = ParzenEstimator(U, C, k)
-    np.testing.assert_allclose(pe.eps, [1 / 3])
-    np.testing.assert_allclose(
-        pe.P[0], [(2 * 2 / 3 + 1 / 6 + 1 / 3) / 4, (2 / 6 + 2 / 3 + 1 / 3) / 4, (3 / 6 + 1 / 3) / 4]
-    )
-    # A float eps is capped at (k - 1) / k: with k = 2 it cannot prefer the other choice.
-    pe = ParzenEstimator(np.empty((1, 0)), np.array([[1]]), np.array([2]), cat_eps=0.9)
-    np.testing.assert_allclose(pe.P[0], [(0.5 + 0.5) / 2, (0.5 + 0.5) / 2])
+        np.testing.assert_allclose(pe.P[0], expected, rtol=1e-12)
+    # One observation of two choices: eps = 1 / 3, never above (k - 1) / k,
+    # so the observed choice stays the likelier one.
+    pe = ParzenEstimator(np.empty((1, 0)), np.array([[1]]), np.array([2]))
+    np.testing.assert_allclose(pe.P[0], [(1 / 3 + 0.5) / 2, (2 / 3 + 0.5) / 2])
 
 
 @BOTH

@@ -104,31 +104,15 @@ class EvolutionOptimizer(BaseOptimizer):
     "Regularized Evolution for Image Classifier Architecture Search", AAAI
     2019) removes the oldest individual instead of the worst: a candidate
     survives only while its descendants keep being selected, which
-    discounts a lucky cross-validation score. Population size, survivor
-    rule and crossover were screened on the surrogate tasks of
-    ``benchmarks/`` (svc_digits, xgb_breast_cancer, lgbm_classif,
-    hgb_friedman, cash4; 5 seeds, 40 and 100 candidates; mean rank of the
-    best CV score among 5 variants, 1 best, about +-0.3 standard error):
-
-    ==========================  ==========  ===========
-    variant                     40 fits     100 fits
-    ==========================  ==========  ===========
-    population 8, aging         2.74        **2.52**
-    population 8, elitist       **2.56**    2.92
-    population 16, aging        3.40        3.10
-    population 16, elitist      2.98        2.82
-    population 16, aging, no    3.32        3.64
-    crossover
-    ==========================  ==========  ===========
-
-    A population of 8 beats 16 at these budgets (more generations), and
-    crossover helps at 100 fits. Aging and elitism are within noise at
-    population 8 (aging better at 100 fits, elitism at 40); aging is the
-    default for its robustness to noisy scores. ``crossover_rate=0.5`` and
-    ``tournament_size=3`` are the usual choices (Goldberg & Deb, FOGA
-    1991), ``mutation_rate=None`` (one parameter on average) follows
-    Bäck (1996), and ``switch_rate=0.1`` lets a family switch happen about
-    once per generation of 8-16.
+    discounts a lucky cross-validation score. A population of 8 leaves
+    more generations than a larger one within searches of 40-100 fits, and
+    crossover between two parents helps in the longer of these; elitist
+    survivors are kept as an option (``survivors="elitist"``, the
+    (mu + lambda) scheme). ``crossover_rate=0.5`` and ``tournament_size=3``
+    are the usual choices (Goldberg & Deb, FOGA 1991),
+    ``mutation_rate=None`` (one parameter on average) follows Bäck (1996),
+    and ``switch_rate=0.1`` lets a family switch happen about once per
+    generation of 8-16.
 
     **Operators.** Tournament selection (Goldberg & Deb, FOGA 1991),
     uniform crossover (Syswerda, ICGA 1989) restricted to shared

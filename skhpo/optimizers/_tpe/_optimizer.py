@@ -20,6 +20,9 @@ __all__ = ["TPEOptimizer"]
 _MAX_DISCRETE_CELLS = 10_000
 # Rounds of n_ei_candidates draws before giving up on finding an unasked point.
 _MAX_DRAWS = 4
+# Look-ahead, in trials, of a family's rate of improvement in the rising
+# bandit that chooses the family (see TPEOptimizer's Notes).
+_RISING_HORIZON = 20
 
 
 class _Block:
@@ -194,7 +197,8 @@ class TPEOptimizer(BaseOptimizer):
       its neighbours among the observations (Bergstra et al., 2011), floored
       at ``1 / min(100, m + 2)`` when ``consider_magic_clip`` (else at
       0.001) and, on integer parameters, at half the width of the observed
-      value's cell;
+      value's cell; the bad group of product kernels uses Scott's rule
+      instead (see Notes);
     * **tree structure**: with several sub-spaces (model families), the
       family is chosen first, by a rising bandit over the families (see
       Notes, "Choosing the family"); the parameters are then chosen by TPE
@@ -230,10 +234,9 @@ class TPEOptimizer(BaseOptimizer):
         the sub-space, so the densities keep the dependencies between
         parameters (Falkner et al., 2018; Watanabe, 2023). False:
         independent one-dimensional estimators per parameter (the original
-        TPE). True is the default because it found better optima on the
-        continuous and mixed benchmarks (see Notes); independent estimators
-        did slightly better only where the effects were additive over many
-        categorical parameters.
+        TPE). True is the default: it found better optima on continuous and
+        mixed spaces; independent estimators can do as well where the
+        effects of the parameters are additive.
     prior_weight : float, default=1.0
         Weight of the prior component against 1 per observation; larger
         values explore more. Must be positive.
@@ -251,105 +254,56 @@ class TPEOptimizer(BaseOptimizer):
 
     Notes
     -----
-    The defaults other than the bad-group bandwidth (below) were chosen on
-    synthetic benchmarks (Branin, Hartmann-6, a
-    10-D mixed function with categorical effects and interactions, an 8
-    categorical + 2 real function, and two 4-family CASH functions), 50
-    seeds, best score after 40 and 80 evaluations, against random search
-    and Optuna's TPE in both modes. Mean rank over the six problems after
-    40 / 80 evaluations (1 = best of 5): this class with the defaults
-    2.35 / 2.32, with ``multivariate=False`` 2.78 / 2.54, Optuna
-    multivariate 2.60 / 2.45, Optuna univariate 3.11 / 3.17, random search
-    4.17 / 4.53. Among the alternatives tried, ``gamma="sqrt"``, Scott's
-    rule for both groups, no magic clip, a fixed categorical ``eps = 0.2`` and
-    20 initial points did worse; ``gamma=0.15``, ``prior_weight`` 0.5 or 2,
-    5 initial points and 64 candidates were within noise of the defaults.
+    **Defaults.** The components and their defaults follow the ablation
+    study of Watanabe (2023): a linear good-group size, uniform weights,
+    multivariate kernels, the neighbour-gap bandwidths with the magic clip
+    and a prior component of weight 1. They were checked against random
+    search and Optuna's TPE on synthetic functions and on the benchmark
+    tasks of ``docs/benchmarks.md``.
 
     **Bandwidth of the bad group.** With multivariate kernels the bad group
-    ``g(x)`` uses Scott's rule (as the multivariate KDEs of Falkner et al.,
-    2018) while the good group keeps the neighbour-gap rule. With the
-    neighbour rule for both, the many bad observations of a 6-8-D space get
-    bandwidths at the magic-clip floor (median 0.014 at 80 evaluations on a
-    7-D space), their product kernels cover almost no volume, ``g(x)`` is
-    close to its prior and candidates are ranked by ``l(x)`` alone: the
-    search stops exploring. On the surrogate tasks of ``benchmarks/``
-    (models of real, noisy CV scores), Scott's rule for ``g`` changed the
-    mean rank among the four TPEs (this class, Optuna multivariate and
-    univariate, hyperopt; 25 seeds) at 20 / 40 / 80 trials from
-    2.08 / 2.26 / 2.51 to 2.25 / 2.02 / 1.95; paired against the neighbour
-    rule over 75 seeds it is even at 20 trials and better at 40 and 80. The
-    cost is on the noise-free synthetic functions above, where the mean
-    rank among the 5 methods went from 2.35 / 2.32 to 2.52 / 2.50
-    (Hartmann-6, the 10-D mixed and the categorical problem). Since the
-    searchers tune noisy cross-validated scores, the CV-derived tasks
-    decide. Other widths for ``g`` (a fixed ``0.2 m ** (-1 / (d + 4))``,
-    the same as a floor under the neighbour gaps), Scott's rule for both
-    groups, down-weighting old observations (a ramp past the newest 25,
-    Watanabe, 2023) and drawing candidates from ``l`` with 3x wider kernels
-    (Falkner et al., 2018) did no better on the surrogate tasks.
+    ``g(x)`` uses Scott's rule, as the multivariate kernel density
+    estimates of BOHB (Falkner et al., 2018), while the good group ``l(x)``
+    keeps the neighbour-gap rule. With neighbour gaps for both, the many bad
+    observations of a 6-8-D space get bandwidths at the magic-clip floor,
+    their product kernels cover almost no volume, ``g(x)`` is close to its
+    prior and candidates are ranked by ``l(x)`` alone: the search stops
+    exploring. Scott's rule keeps ``g(x)`` wide enough to push candidates
+    away from the bad region. Independent estimators
+    (``multivariate=False``) use neighbour gaps for both groups.
 
     **Choosing the family.** TPE's own rule for the root categorical (the
     family with the largest ratio of its share of the good group to its
     share of the bad group, Bergstra et al., 2011) is greedy: a family that
     is good on average takes the budget from one whose optimum is narrow
-    but better. On the CASH task of ``benchmarks/`` a random forest that is
-    good everywhere took about 3/4 of 80 trials, its best score flat after
-    about 40 of them, while an SVC whose best region is a ridge (better
-    than any forest) got seven, too few for its TPE to climb the ridge.
-    The family is therefore chosen by a rising bandit (Li et al., 2020):
-    a family with at least two trials has a lower bound, its best score,
-    and an upper bound, that best raised by its rate of improvement over
-    the later half of its trials times a look-ahead of 20 trials; a family
-    stays in play while its upper bound reaches the largest lower bound,
-    and the family in play with the fewest trials (pending ones included,
-    so a batch is spread) is next. A family that stopped improving while
-    behind drops out; the leader and any family still climbing share the
-    budget. Families with fewer than two trials are in play, and a family
-    whose every trial failed is not. Li et al. measure the rate over a
-    fixed window; over the later half, a best-so-far curve that flattens
-    (concave) gets a rate at least its current one, so a family is not
-    dropped for a short plateau once it has a history. The look-ahead is a
-    constant because an optimizer does not know the search's budget. On the
-    grid surrogate of that task (real CV scores tabulated, see
-    ``benchmarks/grid.py``) this rule against TPE's root rule won / tied /
-    lost 58 / 15 / 27 seeds after 40 trials and 59 / 15 / 26 after 80
-    (seeds 100-199, held out from the choice of the rule); on the model
-    surrogate of the task, where the SVC's ridge is smoothed away, the two
-    are level. Mostly, the trailing families get 2-4 trials instead of about
-    7, and in about one seed in seven the SVC climbs and takes most of the
-    budget. See ``docs/benchmarks.md`` for the real runs and hyperopt.
-    TPE's root rule is kept for comparison as the class attribute
-    ``_root_rule = "tpe"``. Rejected before it on that task:
-    ranking (family, parameters) candidates by the density ratio of the
-    whole tree, a prior weight of 4 on the root, Thompson sampling of the
-    family from a Beta posterior on its share of the good group (Chapelle
-    and Li, 2011; lost after 40 trials), sampling the family in proportion
-    to its root ratio, and drawing a family's first 5 trials from its
-    prior. Variants of the bandit that kept every family in play for its
-    first 5 trials, or brought dropped families back whenever the families
-    in play stopped improving, lost after 40 trials and gained nothing
-    after 80.
+    but better. The family is therefore chosen by a rising bandit (Li et
+    al., 2020): a family with at least two trials has a lower bound, its
+    best score, and an upper bound, that best raised by its rate of
+    improvement over the later half of its trials times a look-ahead of 20
+    trials; a family stays in play while its upper bound reaches the
+    largest lower bound, and the family in play with the fewest trials
+    (pending ones included, so a batch is spread) is next. A family that
+    stopped improving while behind drops out; the leader and any family
+    still climbing share the budget. Families with fewer than two trials
+    are in play, and a family whose every trial failed is not. Li et al.
+    measure the rate over a fixed window; over the later half, a
+    best-so-far curve that flattens gets a rate at least its current one,
+    so a family is not dropped for a short plateau once it has a history.
+    The look-ahead is a constant because an optimizer does not know the
+    search's budget.
 
-    What did help there is the split used for a family's parameters. The
-    first version took the good group of the global split restricted to the
-    family (as hyperopt does): a trailing family then has no good
-    observation and its few trials are drawn from its prior, so they never
-    close in on a narrow optimum. Splitting each family's trials among
-    themselves makes those trials a local search around the family's best.
-    Against the global split, on real cash4 runs (seeds 10-29) the best CV
-    won / tied / lost 9 / 6 / 5 seeds after 40 trials and 12 / 2 / 6 after
-    80; on its surrogate (50 seeds) 28 / 2 / 20 and 27 / 1 / 22. Spaces
-    without sub-spaces are unaffected.
+    **A family's parameters** are chosen by TPE on that family's trials
+    only, split into good and bad among themselves. With the global split
+    restricted to the family (as in hyperopt), a trailing family has no
+    good observation and its few trials are drawn from its prior, so they
+    never close in on a narrow optimum; with its own split, even a trailing
+    family's trials search around its best ones. Spaces without sub-spaces
+    are unaffected.
 
-    The prior component of ``l(x)`` also supplies about one candidate in
-    ``m + 1`` (``m`` good observations), drawn uniformly. Late in a search
-    these can win the ranking, and on a real 6-D task of ``benchmarks/``
-    they made up most of the clearly bad trials after the 40th. Drawing the
-    candidates from the good kernels only removed those trials but lost
-    clearly on the real CASH task, where a family's trials then stayed
-    around its early good ones; replacing each parameter by a prior draw
-    independently lost there too. So candidates are still drawn from the
-    whole of ``l(x)``.
+    **Candidates** are drawn from the whole of ``l(x)``, its prior
+    component included, which supplies about one candidate in ``m + 1``
+    (``m`` good observations) drawn uniformly and keeps every region
+    reachable.
 
     References
     ----------
@@ -360,9 +314,7 @@ class TPEOptimizer(BaseOptimizer):
     .. [3] S. Watanabe, "Tree-Structured Parzen Estimator: Understanding Its
        Algorithm Components and Their Roles for Better Empirical
        Performance", arXiv:2304.11127, 2023.
-    .. [4] O. Chapelle and L. Li, "An Empirical Evaluation of Thompson
-       Sampling", NeurIPS 2011.
-    .. [5] Y. Li, J. Jiang, J. Gao, Y. Shao, C. Zhang and B. Cui, "Efficient
+    .. [4] Y. Li, J. Jiang, J. Gao, Y. Shao, C. Zhang and B. Cui, "Efficient
        Automatic CASH via Rising Bandits", AAAI 2020.
 
     Examples
@@ -381,12 +333,6 @@ class TPEOptimizer(BaseOptimizer):
     """
 
     _default_n_initial_points = 10
-    # Internal knobs, fixed by benchmark (kept as attributes for experiments).
-    _bandwidth_rule = "neighbor"  # good group l(x), and g(x) when not multivariate
-    _bandwidth_rule_bad = "scott"  # bad group g(x) when multivariate (see Notes)
-    _cat_eps = None
-    _root_rule = "rising"  # how the family is chosen: "rising" bandit or "tpe" on the root
-    _rising_horizon = 20  # look-ahead, in trials, of that rate
 
     def __init__(
         self,
@@ -443,9 +389,9 @@ class TPEOptimizer(BaseOptimizer):
     def _estimator(
         self, U: np.ndarray, floor: np.ndarray, C: np.ndarray, block: _Block, good: bool = True
     ) -> ParzenEstimator:
-        # The bad group of a multivariate estimator may use its own rule
-        # (an experiment knob; see Notes for what Scott's rule there does).
-        rule = self._bandwidth_rule if good or not self.multivariate else self._bandwidth_rule_bad
+        # Neighbour gaps for l(x), and for g(x) of independent estimators;
+        # Scott's rule for g(x) of product kernels (see Notes).
+        rule = "neighbor" if good or not self.multivariate else "scott"
         return ParzenEstimator(
             U,
             C,
@@ -456,7 +402,6 @@ class TPEOptimizer(BaseOptimizer):
             multivariate=self.multivariate,
             bandwidth=rule,
             magic_clip=self.consider_magic_clip,
-            cat_eps=self._cat_eps,
         )
 
     def _propose(self, n: int, pending: np.ndarray) -> np.ndarray:
@@ -492,19 +437,6 @@ class TPEOptimizer(BaseOptimizer):
         free = counts < self._sub_cardinality  # skip families whose every point was asked
         if not free.any():
             free[:] = True
-        if self._root_rule == "tpe":
-            good_all = split_good(y, n_good(n_obs, self.gamma))
-            k = np.array([K])
-            Cr = sub[:, None]
-            l_root = ParzenEstimator(np.empty((int(good_all.sum()), 0)), Cr[good_all], k,
-                                     prior_weight=self.prior_weight, cat_eps=self._cat_eps)
-            g_root = ParzenEstimator(np.empty((int((~good_all).sum()), 0)), Cr[~good_all], k,
-                                     prior_weight=self.prior_weight, cat_eps=self._cat_eps)
-            _, Cc = l_root.sample(self.n_ei_candidates, rng)
-            score = l_root.log_pdf(None, None, None, Cc) - g_root.log_pdf(None, None, None, Cc)
-            order = np.argsort(-score, kind="stable")
-            ok = free[Cc[order, 0]]
-            return int(Cc[order[int(np.argmax(ok))], 0]) if ok.any() else int(rng.choice(np.flatnonzero(free)))
         # Rising bandit: a family stays in play while its best score, raised
         # by its rate of improvement over the later half of its trials times
         # a look-ahead, can still reach the best family's best; the family
@@ -522,7 +454,7 @@ class TPEOptimizer(BaseOptimizer):
             if not np.isfinite(best[-1]):
                 upper[f] = -np.inf  # every trial failed: out of play
             elif np.isfinite(best[-1 - w]):
-                upper[f] = best[-1] + (best[-1] - best[-1 - w]) / w * self._rising_horizon
+                upper[f] = best[-1] + (best[-1] - best[-1 - w]) / w * _RISING_HORIZON
         in_play = free & (upper >= lower.max())
         if not in_play.any():
             in_play = free

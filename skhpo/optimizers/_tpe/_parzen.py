@@ -10,7 +10,10 @@ plus one *prior* component:
   the probability of an integer is the kernel mass over its cell;
 * categorical columns: the kernel of Aitchison & Aitken (1976), mass
   ``1 - eps`` on the observed choice and ``eps / (k - 1)`` on each other
-  choice;
+  choice, with ``eps = (k - 1) / (m + k)`` for ``k`` choices and ``m``
+  observations: the smoothing shrinks like ``1 / m``, the rate of the
+  magic-clip floor of the numeric kernels, so a good group of a few
+  observations stays broad and a large bad group is sharp;
 * the prior component is uniform on the unit interval (numeric) or over the
   choices (categorical), with weight ``prior_weight`` against weight 1 for
   each observation. It keeps every density positive, and is all there is
@@ -361,14 +364,6 @@ class ParzenEstimator:
     magic_clip : bool, default=True
         Floor the bandwidths at :func:`magic_clip_floor` ``(m)`` (and
         always at :data:`MIN_BANDWIDTH`).
-    cat_eps : float or None, default=None
-        Mass ``eps`` the categorical kernel spreads over the choices other
-        than the observed one. None: ``eps = (k - 1) / (m + k)`` for ``k``
-        choices and ``m`` observations, i.e. an Aitchison-Aitken kernel
-        whose smoothing ``lambda = k / (m + k)`` (1 = uniform) shrinks like
-        ``1 / m``, the rate of the magic-clip floor of the numeric kernels:
-        a good group of a few observations stays broad, a large bad group is
-        sharp. A float is used as is, capped at ``(k - 1) / k``.
 
     Attributes
     ----------
@@ -376,6 +371,9 @@ class ParzenEstimator:
         Kernel centres and bandwidths, one row per numeric column.
     Z : ndarray of shape (n_num, m)
         Mass of each untruncated kernel inside ``[0, 1]``.
+    eps : ndarray of shape (n_cat,)
+        Mass each categorical kernel spreads over the choices other than
+        the observed one, ``(k - 1) / (m + k)``.
     P : ndarray of shape (n_cat, max(n_choices))
         Univariate marginal probabilities of the categorical columns (zero
         past a column's number of choices).
@@ -411,7 +409,6 @@ class ParzenEstimator:
         multivariate: bool = False,
         bandwidth: str = "neighbor",
         magic_clip: bool = True,
-        cat_eps: float | None = None,
     ) -> None:
         U = np.asarray(U, dtype=float)
         C = np.asarray(C, dtype=np.intp)
@@ -479,10 +476,8 @@ class ParzenEstimator:
         self.k = k
         self._P = None
         if self.n_cat:
-            if cat_eps is None:
-                eps = (k - 1) / (m + k)  # (n_cat,)
-            else:
-                eps = np.minimum(float(cat_eps), (k - 1) / k)
+            # Aitchison-Aitken kernel: mass eps over the other choices.
+            eps = (k - 1) / (m + k)  # (n_cat,)
             self.eps = eps
             self.C = C
             self.kmax = int(k.max())

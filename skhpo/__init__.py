@@ -9,6 +9,10 @@ Drop-in replacements for :class:`~sklearn.model_selection.GridSearchCV`:
 - :class:`EvolutionSearchCV`: evolutionary search (regularized evolution)
   over mixed and conditional spaces.
 
+:func:`nested_cv` runs any search (skhpo's or scikit-learn's) inside an
+outer cross-validation and reports the outer scores, the choices per fold
+and the selection bias, in a :class:`NestedCVReport`.
+
 Search spaces are built from :mod:`skhpo.space`; the optimizers behind the
 searchers, usable on their own through ask/tell, are in
 :mod:`skhpo.optimizers`.
@@ -31,18 +35,24 @@ _SEARCHERS = {
     "TPESearchCV": "._tpe",
 }
 
-__all__ = sorted(_SEARCHERS) + ["__version__"]
+# Nested cross-validation of any search, and its report (imported on first
+# use too: it needs scikit-learn).
+_NESTED = {"NestedCVReport": "._nested", "nested_cv": "._nested"}
+_LAZY = {**_SEARCHERS, **_NESTED}
+
+__all__ = sorted(_LAZY) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover - for static analysis only
     from ._bayes import BayesSearchCV
     from ._bohb import HalvingBOHBSearchCV
     from ._evolution import EvolutionSearchCV
+    from ._nested import NestedCVReport, nested_cv
     from ._tpe import TPESearchCV
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SEARCHERS:
-        return getattr(importlib.import_module(_SEARCHERS[name], __name__), name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -451,7 +451,7 @@ class Categorical(Dimension):
 
     See Also
     --------
-    Ordinal : an ordered set of numbers, which optimizers treat as ordered.
+    Ordinal : An ordered set of numbers, which optimizers treat as ordered.
 
     Examples
     --------
@@ -583,8 +583,8 @@ class Ordinal(Dimension):
 
     See Also
     --------
-    Categorical : a finite set of choices without an order.
-    Integer : every integer between two bounds.
+    Categorical : A finite set of choices without an order.
+    Integer : Every integer between two bounds.
 
     Examples
     --------

@@ -771,7 +771,10 @@ def check_space_for_estimator(space: SearchSpace, estimator: Any) -> None:
     Parameters
     ----------
     space : SearchSpace
+        The parsed space whose parameter names are checked.
     estimator : estimator object
+        The estimator (or pipeline) the space will be searched for; it is
+        not modified (``set_params`` is tried on a copy).
 
     Raises
     ------

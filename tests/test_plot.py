@@ -58,8 +58,8 @@ def cash_search(iris):
 @pytest.fixture(scope="module")
 def bohb_search(iris):
     X, y = iris
-    space = {"max_depth": (1, 10), "criterion": ["gini", "entropy"]}
-    return HalvingBOHBSearchCV(DecisionTreeClassifier(random_state=0), space, n_iter=6, cv=3, factor=3,
+    space = {"max_depth": (1, 10), "criterion": ["gini", "entropy"], "min_samples_leaf": (1, 20)}
+    return HalvingBOHBSearchCV(DecisionTreeClassifier(random_state=0), space, n_iter=14, cv=3, factor=3,
                                min_resources=15, random_state=0).fit(X, y)
 
 
@@ -138,6 +138,14 @@ def test_unfitted_search_is_refused(display):
     search = TPESearchCV(SVC(), {"C": (0.1, 1.0)}, n_iter=2)
     with pytest.raises(NotFittedError, match=f"{display.__name__} needs a fitted search.*cv_results_"):
         display.from_estimator(search)
+
+
+@pytest.mark.parametrize("display", [ParameterDisplay, ImportanceDisplay])
+def test_displays_of_the_space_need_a_skhpo_search(iris, display):
+    X, y = iris
+    grid = GridSearchCV(LogisticRegression(max_iter=300), {"C": [0.1, 1.0]}, cv=3).fit(X, y)
+    with pytest.raises(TypeError, match="needs a fitted skhpo search .*search_space_; got a GridSearchCV"):
+        display.from_estimator(grid)
 
 
 def test_unknown_metric_names_the_metrics(svc_search):
@@ -368,3 +376,11 @@ def test_halving_search_in_the_other_displays(bohb_search):
     # Only the full-budget rows are compared against the parameters.
     pdisp = ParameterDisplay.from_estimator(bohb_search)
     assert len(pdisp.scatters_[0].get_offsets()) == full.sum()
+    # Importances: the results of the largest budget with at least 10 of them.
+    n_resources = np.asarray(results["n_resources"])
+    counts = {r: int((n_resources == r).sum()) for r in set(n_resources.tolist())}
+    expected = max(r for r, n in counts.items() if n >= 10)
+    idisp = ImportanceDisplay.from_estimator(bohb_search, random_state=0)
+    assert idisp.n_resources == expected < bohb_search.max_resources_
+    assert idisp.ax_.get_title().endswith(f"n_resources={expected})")
+    assert sorted(idisp.names_) == ["criterion", "max_depth", "min_samples_leaf"]

@@ -29,14 +29,20 @@ def _pyplot(what: str) -> Any:
 
 
 def _check_fitted(search: Any, what: str, *attributes: str) -> None:
-    """Raise NotFittedError unless ``search`` has ``cv_results_`` and ``attributes``."""
+    """NotFittedError without ``cv_results_``; TypeError without ``attributes`` (skhpo's)."""
     from sklearn.exceptions import NotFittedError
 
-    missing = [a for a in ("cv_results_",) + attributes if not hasattr(search, a)]
-    if missing:
+    if not hasattr(search, "cv_results_"):
         raise NotFittedError(
-            f"{what} needs a fitted search: this {type(search).__name__} has no "
-            f"{', '.join(missing)}. Call fit(X, y) first."
+            f"{what} needs a fitted search: this {type(search).__name__} has no cv_results_. "
+            "Call fit(X, y) first."
+        )
+    missing = [a for a in attributes if not hasattr(search, a)]
+    if missing:
+        raise TypeError(
+            f"{what} needs a fitted skhpo search (BayesSearchCV, TPESearchCV, HalvingBOHBSearchCV, "
+            f"EvolutionSearchCV), which keeps {', '.join(missing)}; got a {type(search).__name__} "
+            "without it."
         )
 
 
@@ -179,7 +185,7 @@ def _family_labels(space: Any) -> list[str]:
 def _get_axes(plt: Any, ax: Any) -> tuple[Any, Any]:
     """``(ax, figure)``: the given Axes, or a new figure's."""
     if ax is None:
-        fig, ax = plt.subplots()
+        fig, ax = plt.subplots(layout="constrained")
         return ax, fig
     if not hasattr(ax, "figure") or not hasattr(ax, "plot"):
         raise TypeError(f"ax must be None or a matplotlib Axes, got {ax!r}.")

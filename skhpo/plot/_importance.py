@@ -122,7 +122,10 @@ class ImportanceDisplay:
     importances_std : array-like of shape (n_parameters,), default=None
         Standard deviation of each importance over the forest's trees.
     metric : str, default="score"
-        Name of the metric, for the title.
+        Name of the metric, for the axis label.
+    n_resources : int, default=None
+        For a halving search, the budget whose results were explained (in
+        the title).
 
     Attributes
     ----------
@@ -191,11 +194,12 @@ class ImportanceDisplay:
     """
 
     def __init__(self, importances: Any, names: Any, *, importances_std: Any = None,
-                 metric: str = "score") -> None:
+                 metric: str = "score", n_resources: Any = None) -> None:
         self.importances_ = np.asarray(importances, dtype=float)
         self.names_ = list(names)
         self.importances_std_ = None if importances_std is None else np.asarray(importances_std, dtype=float)
         self.metric = metric
+        self.n_resources = n_resources
         if len(self.names_) != len(self.importances_):
             raise ValueError(
                 f"names must have one label per importance ({len(self.importances_)}), got {len(self.names_)}."
@@ -211,8 +215,10 @@ class ImportanceDisplay:
                        random_state: Any = None, ax: Any = None) -> "ImportanceDisplay":
         """Compute the importances from a fitted skhpo search and plot them.
 
-        Only the candidates that did not fail, and for a halving search the
-        full-budget rows, are used.
+        Only the candidates that did not fail are used; for a halving search,
+        those of the largest budget with at least 10 of them, as BOHB's own
+        model chooses its budget (scores at different budgets are not
+        comparable). The budget is kept as ``n_resources``.
 
         Parameters
         ----------
@@ -261,20 +267,36 @@ class ImportanceDisplay:
         metric = _metric(search, metric)
         space = search.search_space_
         scores, failed = _scores(search, metric)
-        keep = _eligible_rows(search) & ~failed & np.isfinite(scores)
+        ok = ~failed & np.isfinite(scores)
         params = _row_params(search)
-        rows, y = [], []
-        for i in np.flatnonzero(keep):
-            try:
-                rows.append(space.encode(params[i]).vector)
-            except ValueError:  # not a point of the space (e.g. results edited by hand)
-                continue
-            y.append(scores[i])
+
+        def encoded(mask: np.ndarray) -> tuple[list, list]:
+            rows, y = [], []
+            for i in np.flatnonzero(mask):
+                try:
+                    rows.append(space.encode(params[i]).vector)
+                except ValueError:  # not a point of the space (e.g. results edited by hand)
+                    continue
+                y.append(scores[i])
+            return rows, y
+
+        budget = None
+        if "n_resources" in search.cv_results_:
+            # The largest budget with enough results, as BOHB's own model chooses.
+            n_resources = np.asarray(search.cv_results_["n_resources"])
+            for budget in sorted(set(n_resources.tolist()), reverse=True):
+                rows, y = encoded(ok & (n_resources == budget))
+                if len(y) >= MIN_RESULTS:
+                    break
+            where = " at any one budget (n_resources)"
+        else:
+            rows, y = encoded(ok)
+            where = ""
         if len(y) < MIN_RESULTS:
             raise ValueError(
                 f"ImportanceDisplay needs at least {MIN_RESULTS} candidates with a finite "
-                f"mean_test_{metric} (not failed) to fit its model of the results; this search has "
-                f"{len(y)}. Run the search with a larger n_iter."
+                f"mean_test_{metric} (not failed){where} to fit its model of the results; this search "
+                f"has {len(y)}. Run the search with a larger n_iter."
             )
         y = np.asarray(y)
         if np.ptp(y) == 0:
@@ -286,7 +308,8 @@ class ImportanceDisplay:
             raise ValueError("The search space has no parameters, so there are no importances to show.")
         columns, mean, std = _fanova(space, np.asarray(rows), y, n_estimators=int(n_estimators),
                                      random_state=random_state)
-        display = cls(mean, _column_labels(space, columns), importances_std=std, metric=metric)
+        display = cls(mean, _column_labels(space, columns), importances_std=std, metric=metric,
+                      n_resources=budget)
         return display.plot(ax=ax)
 
     def plot(self, ax: Any = None) -> "ImportanceDisplay":
@@ -323,7 +346,8 @@ class ImportanceDisplay:
         ax.set_yticklabels([self.names_[i] for i in order])
         ax.set_ylim(-0.6, len(order) - 0.4)
         ax.set_xlabel(f"fraction of the variance of mean test {self.metric}")
-        ax.set_title("parameter importance (functional ANOVA)")
+        at = "" if self.n_resources is None else f", n_resources={self.n_resources}"
+        ax.set_title(f"parameter importance (functional ANOVA{at})")
         self.ax_, self.figure_ = ax, fig
         return self
 

@@ -813,8 +813,11 @@ def _subspace_of(search: Any, best: dict) -> int | None:
     if space is not None and hasattr(space, "encode"):
         if space.n_subspaces < 2:
             return None
+        # A parameter outside the space (HalvingBOHBSearchCV's resource,
+        # such as n_estimators, injected into best_params_) is left out.
+        known = {name for sub in space.subspaces for name in sub}
         try:
-            return int(space.encode(best).subspace)
+            return int(space.encode({k: v for k, v in best.items() if k in known}).subspace)
         except ValueError:
             return None
     subs = _declared_spaces(search)

@@ -28,7 +28,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from skhpo import NestedCVReport, TPESearchCV, nested_cv
+from skhpo import (
+    BayesSearchCV,
+    EvolutionSearchCV,
+    HalvingBOHBSearchCV,
+    NestedCVReport,
+    TPESearchCV,
+    nested_cv,
+)
 from skhpo.space import Integer, Real
 
 matplotlib.use("Agg")
@@ -48,6 +55,19 @@ SEARCHES = {
         DecisionTreeClassifier(random_state=0), {"max_depth": stats.randint(1, 7)}, n_iter=3, cv=3, random_state=0
     ),
     "tpe": _tpe,
+    "bayes": lambda: BayesSearchCV(
+        DecisionTreeClassifier(random_state=0), {"max_depth": (1, 6)}, n_iter=3, cv=3, random_state=0
+    ),
+    "evolution": lambda: EvolutionSearchCV(
+        DecisionTreeClassifier(random_state=0), {"max_depth": (1, 6)}, n_iter=4, cv=3, random_state=0
+    ),
+    "bohb": lambda: HalvingBOHBSearchCV(
+        DecisionTreeClassifier(random_state=0),
+        {"max_depth": (1, 6), "min_samples_leaf": (1, 10)},
+        n_iter=3,
+        cv=3,
+        random_state=0,
+    ),
 }
 
 

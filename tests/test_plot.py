@@ -234,6 +234,24 @@ def test_parameter_scatter_axes(svc_search):
     assert disp.axes_[0].get_xlabel() == "C"
 
 
+def test_log_axes_for_every_log_prior(iris):
+    from scipy.stats import loguniform
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = iris
+    space = {"alpha": loguniform(1e-5, 1e-1), "max_iter": Integer(5, 500, prior="log-uniform"),
+             "l1_ratio": Real(0.0, 1.0)}
+    search = TPESearchCV(SGDClassifier(penalty="elasticnet", tol=None, random_state=0), space, n_iter=5, cv=3,
+                         random_state=0).fit(X, y)
+    disp = ParameterDisplay.from_estimator(search)
+    assert [a.get_xscale() for a in disp.axes_] == ["log", "log", "linear"]
+    # A single Axes for a single parameter.
+    fig, ax = plt.subplots()
+    disp = ParameterDisplay.from_estimator(search, params="max_iter", ax=ax)
+    assert disp.ax_ is ax and ax.get_xscale() == "log" and ax.get_xlabel() == "max_iter"
+    np.testing.assert_array_equal(disp.scatters_[0].get_offsets()[:, 0], search.cv_results_["param_max_iter"])
+
+
 def test_parameter_subset_on_given_axes(svc_search):
     fig, axes = plt.subplots(1, 2)
     disp = ParameterDisplay.from_estimator(svc_search, params=["degree", "C"], ax=axes)

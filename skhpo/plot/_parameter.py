@@ -24,6 +24,14 @@ from ._base import (
 __all__ = ["ParameterDisplay"]
 
 
+def _log_prior(dim: Any) -> bool:
+    """A log-uniform prior: ``prior="log-uniform"``, or scipy's ``loguniform`` distribution."""
+    if getattr(dim, "prior", None) == "log-uniform":
+        return True
+    dist = getattr(getattr(dim, "distribution", None), "dist", None)
+    return getattr(dist, "name", None) in ("loguniform", "reciprocal")
+
+
 class _Axis:
     """How one parameter name is placed: as numbers (maybe log) or as categories."""
 
@@ -31,7 +39,7 @@ class _Axis:
         self.name = name
         self.dims = dims  # one per sub-space that has the parameter
         self.categorical = any(d.kind == "cat" for d in dims)
-        self.log = not self.categorical and all(getattr(d, "prior", None) == "log-uniform" for d in dims)
+        self.log = not self.categorical and all(_log_prior(d) for d in dims)
         self.categories: list = []
         self._index: dict = {}
         if self.categorical:
@@ -60,7 +68,7 @@ class ParameterDisplay:
 
     ``kind="scatter"`` draws one subplot per parameter: the score of each
     candidate against the parameter's value, on a log axis for a
-    log-uniform prior, categories as positions labelled with their values
+    log-uniform prior (also ``scipy.stats.loguniform``), categories as positions labelled with their values
     (estimators by class name); failed candidates are crosses along the
     bottom. In a space of several sub-spaces (a CASH list of dicts) the
     points are coloured by family: the estimator classes the sub-space

@@ -114,7 +114,11 @@ def test_import_without_matplotlib_then_plot_says_how_to_install(monkeypatch):
     # In process too, with matplotlib already imported.
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    from skhpo.space import SearchSpace
+
+    space = SearchSpace({"a": Real(0.0, 2.0)})
     for display in (ConvergenceDisplay([0.1, 0.2]), ImportanceDisplay([0.5], ["a"]),
+                    ParameterDisplay([{"a": 1.0}], [0.5], space=space),
                     RungDisplay([1, 3], [0.1, 0.2], config=[0, 0])):
         with pytest.raises(ImportError, match=r'pip install "skhpo\[plot\]"'):
             display.plot()

@@ -9,7 +9,6 @@ import numpy as np
 
 from ._base import (
     _check_fitted,
-    _eligible_rows,
     _family_labels,
     _get_axes,
     _metric,

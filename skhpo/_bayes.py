@@ -111,6 +111,8 @@ class BayesSearchCV(_BaseSkhpoSearchCV):
         n_initial_points: int | None = None,
         max_time: float | None = None,
         callbacks: Any = None,
+        journal: Any = None,
+        trial_timeout: float | None = None,
         acq_func: str = "auto",
         batch_strategy: str = "constant_liar",
         xi: float = 0.0,
@@ -133,6 +135,8 @@ class BayesSearchCV(_BaseSkhpoSearchCV):
             n_initial_points=n_initial_points,
             max_time=max_time,
             callbacks=callbacks,
+            journal=journal,
+            trial_timeout=trial_timeout,
         )
         self.acq_func = acq_func
         self.batch_strategy = batch_strategy

@@ -210,6 +210,8 @@ class HalvingBOHBSearchCV(_BaseSkhpoSearchCV):
         n_initial_points: int | None = None,
         max_time: float | None = None,
         callbacks: Any = None,
+        journal: Any = None,
+        trial_timeout: float | None = None,
         n_ei_candidates: int = 24,
         multivariate: bool = True,
     ) -> None:
@@ -234,6 +236,8 @@ class HalvingBOHBSearchCV(_BaseSkhpoSearchCV):
         self.n_initial_points = n_initial_points
         self.max_time = max_time
         self.callbacks = callbacks
+        self.journal = journal
+        self.trial_timeout = trial_timeout
         self.n_ei_candidates = n_ei_candidates
         self.multivariate = multivariate
 

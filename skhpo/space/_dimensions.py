@@ -127,11 +127,33 @@ class Dimension(ABC):
 
     @abstractmethod
     def to_unit(self, value: Any) -> float:
-        """Encode one value as a unit coordinate."""
+        """Encode one value as a unit coordinate.
+
+        Parameters
+        ----------
+        value : object
+            A value of this dimension (see :meth:`contains`).
+
+        Returns
+        -------
+        float
+            Its coordinate in ``[0, 1]``, where the prior is uniform.
+        """
 
     @abstractmethod
     def from_unit(self, u: float) -> Any:
-        """Decode one unit coordinate into a value."""
+        """Decode one unit coordinate into a value.
+
+        Parameters
+        ----------
+        u : float
+            A coordinate; values outside ``[0, 1]`` are clipped.
+
+        Returns
+        -------
+        object
+            The value of this dimension at ``u``.
+        """
 
     @property
     @abstractmethod
@@ -140,7 +162,18 @@ class Dimension(ABC):
 
     @abstractmethod
     def contains(self, value: Any) -> bool:
-        """Whether ``value`` is a legal value of this dimension."""
+        """Whether ``value`` is a legal value of this dimension.
+
+        Parameters
+        ----------
+        value : object
+            The value to check.
+
+        Returns
+        -------
+        bool
+            True when ``value`` is in range (or among the choices).
+        """
 
     def snap(self, u: np.ndarray) -> np.ndarray:
         """Map unit coordinates to the canonical coordinates of their values.
@@ -157,11 +190,33 @@ class Dimension(ABC):
         return np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
 
     def to_json(self, value: Any) -> Any:
-        """A JSON-serialisable representation of ``value``."""
+        """A JSON-serialisable representation of ``value``.
+
+        Parameters
+        ----------
+        value : object
+            A value of this dimension.
+
+        Returns
+        -------
+        object
+            A number (a float, an int, or the index of a choice).
+        """
         return float(value)
 
     def from_json(self, obj: Any) -> Any:
-        """Inverse of :meth:`to_json`."""
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        obj : object
+            What :meth:`to_json` returned.
+
+        Returns
+        -------
+        object
+            The value of this dimension.
+        """
         return float(obj)
 
     def _set_name(self, name: str) -> None:
@@ -480,7 +535,24 @@ class Categorical(Dimension):
         self.choices = choices
 
     def index(self, value: Any) -> int:
-        """Position of ``value`` in :attr:`choices`; ``ValueError`` if absent."""
+        """Position of ``value`` in :attr:`choices`.
+
+        Parameters
+        ----------
+        value : object
+            One of the choices (estimators are compared by class and
+            parameters).
+
+        Returns
+        -------
+        int
+            Its index in :attr:`choices`.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not one of the choices.
+        """
         for i, c in enumerate(self.choices):
             if _same_choice(c, value):
                 return i
@@ -493,7 +565,18 @@ class Categorical(Dimension):
         return _clone_choice(self.choices[self.unit_to_index(u)])
 
     def unit_to_index(self, u: float) -> int:
-        """Index of the choice whose cell holds ``u``."""
+        """Index of the choice whose cell holds ``u``.
+
+        Parameters
+        ----------
+        u : float
+            A unit coordinate (clipped to ``[0, 1]``).
+
+        Returns
+        -------
+        int
+            Choice ``i`` owns the cell ``[i / k, (i + 1) / k)``.
+        """
         k = len(self.choices)
         return int(min(k - 1, max(0, math.floor(float(u) * k))))
 
@@ -615,10 +698,25 @@ class Ordinal(Dimension):
         self._positions = {v: i for i, v in enumerate(values)}
 
     def index(self, value: Any) -> int:
-        """Position of ``value`` in :attr:`values`; ``ValueError`` if absent.
+        """Position of ``value`` in :attr:`values`.
 
         Integers and floats are told apart, as in :class:`Categorical`:
         ``2.0`` is not a value of ``Ordinal([1, 2, 3])``.
+
+        Parameters
+        ----------
+        value : int or float
+            One of the values.
+
+        Returns
+        -------
+        int
+            Its index in :attr:`values`.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not one of the values.
         """
         family = _number_family(value)
         if family in ("int", "float") and (family == "float") == self._float:
@@ -631,7 +729,18 @@ class Ordinal(Dimension):
         return (self.index(value) + 0.5) / len(self.values)
 
     def unit_to_index(self, u: float) -> int:
-        """Index of the value whose cell holds ``u``."""
+        """Index of the value whose cell holds ``u``.
+
+        Parameters
+        ----------
+        u : float
+            A unit coordinate (clipped to ``[0, 1]``).
+
+        Returns
+        -------
+        int
+            Value ``i`` owns the cell ``[i / k, (i + 1) / k)``.
+        """
         k = len(self.values)
         return int(min(k - 1, max(0, math.floor(float(u) * k))))
 

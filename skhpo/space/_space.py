@@ -412,7 +412,18 @@ class SearchSpace:
 
     # ------------------------------------------------------------------ info
     def subspace_columns(self, s: int) -> np.ndarray:
-        """Indices of the columns owned by sub-space ``s`` (root excluded)."""
+        """Indices of the columns owned by sub-space ``s`` (root excluded).
+
+        Parameters
+        ----------
+        s : int
+            Index of the sub-space.
+
+        Returns
+        -------
+        ndarray of int
+            Column indices of the encoding.
+        """
         return self._subspace_cols[s]
 
     @property
@@ -435,7 +446,19 @@ class SearchSpace:
 
     # --------------------------------------------------------------- vectors
     def subspace_of(self, X: np.ndarray) -> np.ndarray:
-        """Sub-space index of each row of ``X`` (n, n_columns)."""
+        """Sub-space index of each row of ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, n_columns)
+            Encoded rows.
+
+        Returns
+        -------
+        ndarray of int of shape (n,)
+            The sub-space that each row's root column chooses (0 when the
+            space has a single sub-space).
+        """
         X = np.atleast_2d(X)
         if self.root is None:
             return np.zeros(len(X), dtype=int)
@@ -565,6 +588,17 @@ class SearchSpace:
 
         Equal to the key of ``to_candidate(x)`` (see :attr:`Candidate.key`),
         but cheaper: nothing is decoded except the continuous columns.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_columns,)
+            A snapped vector.
+
+        Returns
+        -------
+        tuple
+            The sub-space index followed by the coordinates (``-1.0`` for
+            inactive columns).
         """
         x = np.array(x, dtype=float)
         s = self._subspace_of_row(x) if self.root is not None else 0
@@ -574,7 +608,18 @@ class SearchSpace:
 
     # ------------------------------------------------------------ candidates
     def to_candidate(self, x: np.ndarray) -> Candidate:
-        """Decode one vector (snapped first) into a :class:`Candidate`."""
+        """Decode one vector (snapped first) into a :class:`Candidate`.
+
+        Parameters
+        ----------
+        x : ndarray of shape (n_columns,)
+            An encoded vector.
+
+        Returns
+        -------
+        Candidate
+            Its parameters and its canonical vector.
+        """
         x = self.snap(np.asarray(x, dtype=float)[None, :])[0]
         return self._decode(x, int(self.subspace_of(x[None, :])[0]))
 
@@ -625,7 +670,18 @@ class SearchSpace:
         return Candidate(subspace=s, vector=x, params=params)
 
     def to_candidates(self, X: np.ndarray) -> list[Candidate]:
-        """Decode each row of ``X`` into a :class:`Candidate`."""
+        """Decode each row of ``X`` into a :class:`Candidate`.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, n_columns)
+            Encoded rows.
+
+        Returns
+        -------
+        list of Candidate
+            One per row, in order.
+        """
         return self._to_candidates_snapped(self.snap(np.asarray(np.atleast_2d(X), dtype=float)))
 
     def _to_candidates_snapped(self, S: np.ndarray) -> list[Candidate]:
@@ -670,6 +726,16 @@ class SearchSpace:
         Numbers are kept as numbers and categorical values as the index of the
         choice, so estimators and other objects survive the round trip.
 
+        Parameters
+        ----------
+        candidate : Candidate
+            A candidate of this space.
+
+        Returns
+        -------
+        dict
+            ``{"subspace": int, "params": {name: number}}``.
+
         Examples
         --------
         >>> from skhpo.space import SearchSpace
@@ -688,7 +754,18 @@ class SearchSpace:
         }
 
     def from_json(self, obj: Mapping[str, Any]) -> Candidate:
-        """Inverse of :meth:`to_json`."""
+        """Inverse of :meth:`to_json`.
+
+        Parameters
+        ----------
+        obj : dict
+            What :meth:`to_json` returned.
+
+        Returns
+        -------
+        Candidate
+            The candidate, with fresh copies of estimator choices.
+        """
         s = int(obj["subspace"])
         sub = self.subspaces[s]
         params = {k: sub[k].from_json(v) for k, v in obj["params"].items()}

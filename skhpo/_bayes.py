@@ -30,7 +30,7 @@ class BayesSearchCV(_BaseSkhpoSearchCV):
         Acquisition function: expected improvement (computed as a numerically
         stable log-EI), lower confidence bound, or probability of
         improvement. See :class:`~skhpo.optimizers.GPOptimizer` for what
-        ``"auto"`` does and the benchmark behind it.
+        ``"auto"`` resolves to.
 
     batch_strategy : {"constant_liar", "kriging_believer"}, default="constant_liar"
         How candidates of a batch (``n_points > 1``) are spread: each pick is

@@ -37,9 +37,9 @@ class EvolutionSearchCV(_BaseSkhpoSearchCV):
     population_size : int, default=8
         Number of candidates that form the population (the parents of the
         next generation; at least one batch of ``n_points``); also the
-        default size of the initial design and of a generation. 8 ranked
-        better than 16 at 40 and 100 candidates in the screening described
-        in :class:`~skhpo.optimizers.EvolutionOptimizer`.
+        default size of the initial design and of a generation. A small
+        population leaves more generations within searches of 40-100
+        candidates.
 
     survivors : {"aging", "elitist"}, default="aging"
         Which evaluated candidates form the population: the youngest
@@ -85,15 +85,12 @@ class EvolutionSearchCV(_BaseSkhpoSearchCV):
     candidate takes its place, and a finite space that runs out ends the
     search with a warning.
 
-    On the surrogate benchmark of ``docs/benchmarks.md`` (5 tasks, 8
-    seeds) it ranks ahead of RandomizedSearchCV and sklearn-genetic-opt's
-    GASearchCV at 40 and 100 candidates, and its own cost is a fraction of a
-    millisecond per candidate; but :class:`TPESearchCV` with the same
-    batches (``n_points=16``, 160 candidates) ranks better still. Pick it
-    for a model-free search whose every step is easy to follow, for CASH
-    spaces that GASearchCV cannot express; otherwise prefer TPE. See
-    :class:`~skhpo.optimizers.EvolutionOptimizer` for the operators, the
-    references and the screening behind the defaults.
+    Its own cost is a fraction of a millisecond per candidate. Pick it for a
+    model-free search whose every step is easy to follow, including CASH
+    spaces; where a model can be fitted, :class:`TPESearchCV` usually finds
+    better candidates for the same number of fits (see the benchmark page).
+    See :class:`~skhpo.optimizers.EvolutionOptimizer` for the operators and
+    the references.
 
     Examples
     --------

@@ -96,6 +96,8 @@ class _FailureLog:
         # traceback; the driver lets the first batch with one warn, silences
         # the rest and counts them.
         self.n_failed_scores = 0
+        self.expected_fits: int | None = None  # fits in the batch being evaluated, when known
+        self.last_out: list | None = None  # scikit-learn's results of the batch just evaluated
 
     def failed_below(self, n: int) -> list[int]:
         """Indices of the failed candidates among the first ``n``."""
@@ -239,6 +241,18 @@ def _guard_installed() -> Any:
     return _patch(_FIT_AND_SCORE_NAME, _guarded_fit_and_score).installed()
 
 
+class _StaleResults(BrokenProcessPool):
+    """A batch's results do not match its fits (a worker process died before)."""
+
+
+def _get_n_splits(cv: Any, estimator: Any, X: Any, y: Any, params: dict) -> int | None:
+    """The number of CV splits, as ``BaseSearchCV.fit`` will find it (None if that fails here)."""
+    try:
+        return int(check_cv(cv, y, classifier=is_classifier(estimator)).get_n_splits(X, y, groups=params.get("groups")))
+    except Exception:  # BaseSearchCV.fit raises its own error for a bad cv
+        return None
+
+
 def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
     """Stand-in for scikit-learn's ``_warn_or_raise_about_fit_failures``.
 
@@ -258,6 +272,13 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
     log = _running_log(owner)
     if log is None:
         return _patches[_RELAXED_NAME].original(results, error_score)
+    if log.expected_fits is not None and len(results) != log.expected_fits:
+        # After a worker process died, joblib may hand a late result of the
+        # lost batch to the next call. Refuse it before scikit-learn keeps it:
+        # the driver evaluates the batch again, as after the death itself.
+        raise _StaleResults(
+            f"got {len(results)} fit results for {log.expected_fits} fits after a worker process died"
+        )
     log.last_out = results
     new = log.record(results)
     if new:
@@ -276,6 +297,9 @@ def _relaxed_fit_failure_check(results: list, error_score: Any) -> None:
     return None
 
 
+
+#: Evaluations of one batch lost to dead worker processes before the error is raised.
+_MAX_ATTEMPTS = 4
 
 _NON_FINITE = "One or more of the (test|train) scores are non-finite"
 
@@ -300,6 +324,7 @@ class _Run:
         self.timeout: float | None = None  # trial_timeout
         self.markers: str | None = None  # directory of the time-limit markers of worker processes
         self.failures: dict = {}  # evaluation key -> why it fails without a fit (its worker died)
+        self.worker_died = False  # whether a worker process died during this search
 
     @property
     def n_evaluated(self) -> int:
@@ -540,12 +565,13 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         # The journal is opened (and an existing one checked) when the search
         # starts, before any fit; its file never travels with the searcher.
         self._journal_header = None if self.journal is None else self._describe_search(X, y, params, space)
+        self._n_splits = _get_n_splits(self.cv, self.estimator, X, y, params)
         try:
             with self._fidelity(X, y, params, space):
                 super().fit(X, y, **params)
         finally:
             self.error_score, self.verbose = error_score, verbose
-            del self._callbacks, self._search_space, self._verbosity, self._journal_header
+            del self._callbacks, self._search_space, self._verbosity, self._journal_header, self._n_splits
         #: The parsed search space.
         self.search_space_ = space
         return self
@@ -728,6 +754,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         candidates: list,
         budget: Any,
         columns: dict | None,
+        attempt: int = 1,
     ) -> np.ndarray:
         """``evaluate_candidates`` on new candidates; their objective scores (NaN for failures).
 
@@ -738,9 +765,11 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         try:
             return self._evaluate_once(evaluate_candidates, run, search_ctx, candidates, budget, columns)
         except BrokenProcessPool as exc:
-            if not run.guarded:
+            if not run.guarded or attempt > _MAX_ATTEMPTS:
                 raise
-            return self._after_worker_died(evaluate_candidates, run, search_ctx, candidates, budget, columns, exc)
+            return self._after_worker_died(
+                evaluate_candidates, run, search_ctx, candidates, budget, columns, exc, attempt
+            )
 
     def _after_worker_died(
         self,
@@ -751,15 +780,18 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         budget: Any,
         columns: dict | None,
         exc: BaseException,
+        attempt: int,
     ) -> np.ndarray:
         """Evaluate a batch again after one of its fits took its worker process down.
 
         joblib loses the whole batch when a worker dies. A candidate stopped
-        for running past ``trial_timeout`` is known (its marker file), and so
-        is the culprit of a batch of one: they fail without being fitted
-        again. The others are evaluated again one at a time, so that only a
-        candidate that kills its worker on its own is recorded as failed.
+        for running past ``trial_timeout`` is known (its marker file): it
+        fails without being fitted again. The others are evaluated again one
+        at a time, and a candidate is recorded as failed only when it takes
+        its worker down twice on its own (joblib's pool may report one death
+        to the next call too, so once is not proof).
         """
+        run.worker_died = True
         reason = re.search(r"exit codes of the workers are \{([^}]*)\}", str(exc))
         died = (
             "the worker process fitting this candidate died"
@@ -772,12 +804,12 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             if marker is not None and os.path.exists(marker):
                 with open(marker) as f:
                     run.failures[key] = f.read() + "; its worker process was stopped"
-            elif len(candidates) == 1:
+            elif len(candidates) == 1 and attempt >= 2:
                 run.failures[key] = died
         # The batch's callback context (scikit-learn >= 1.9) has had its
         # subtask; the evaluations made again are not reported to it.
-        if all(self._journal_key(c, budget) in run.failures for c in candidates):
-            return self._evaluate_once(evaluate_candidates, run, None, candidates, budget, columns)
+        if len(candidates) == 1 or all(self._journal_key(c, budget) in run.failures for c in candidates):
+            return self._cross_validate(evaluate_candidates, run, None, candidates, budget, columns, attempt + 1)
         return np.concatenate(
             [self._cross_validate(evaluate_candidates, run, None, [c], budget, columns) for c in candidates]
         )
@@ -841,6 +873,9 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         first = len(run.results.get("params", ()))
         run.log.batch_size = len(params)
         run.log.last_out = None
+        # Only checked after a worker died: a custom cv whose number of splits
+        # changes between calls stays scikit-learn's to judge.
+        run.log.expected_fits = len(params) * self._n_splits if run.worker_died and self._n_splits else None
         run.n_batches += 1
         run.configurations.update(_params_key(c.params) for c in candidates)
         try:

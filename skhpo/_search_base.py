@@ -887,6 +887,9 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                     warnings.filterwarnings("ignore", message="Scoring failed", category=UserWarning)
                 run.results = evaluate_candidates(params, **kwargs)
         except ValueError as exc:
+            if run.worker_died and "inconsistent results" in str(exc):
+                # scikit-learn < 1.9 refuses the late result of a lost batch itself.
+                raise _StaleResults(str(exc)) from exc
             # Only reachable when the relaxed check could not be installed (a
             # future scikit-learn): the batch is lost from cv_results_, but
             # the search goes on and the optimizer is told it failed.

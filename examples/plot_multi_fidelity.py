@@ -80,7 +80,7 @@ by_rows = HalvingBOHBSearchCV(
     LGBMRegressor(n_estimators=200, n_jobs=1, random_state=0, verbose=-1),
     space,
     resource="n_samples",
-    n_iter=3 if QUICK else 6,
+    n_iter=3 if QUICK else 5,
     cv=cv,
     scoring="neg_root_mean_squared_error",
     n_jobs=2,

@@ -45,7 +45,7 @@ space = {
     "l2_regularization": Real(1e-4, 10.0, prior="log-uniform"),
     "max_features": Real(0.3, 1.0),
 }
-search = BayesSearchCV(model, space, n_iter=12 if QUICK else 30, cv=cv, scoring="r2", n_jobs=2, random_state=1)
+search = BayesSearchCV(model, space, n_iter=8 if QUICK else 30, cv=cv, scoring="r2", n_jobs=2, random_state=1)
 
 start = time.perf_counter()
 search.fit(X, y)

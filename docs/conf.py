@@ -7,7 +7,7 @@ Build (from the repository root)::
 
 The gallery's pages are generated from ``examples/`` without running the
 scripts (their code and prose only). To run them and embed their output and
-figures, build with ``-D plot_gallery=1`` (several minutes on 2 cores).
+figures, build with ``-D plot_gallery=1`` (about 5 minutes on 2 cores).
 """
 
 from __future__ import annotations

@@ -103,15 +103,10 @@ numpydoc_xref_param_type = False
 # failing check fails the build. GL08 no docstring; PR01 a parameter not
 # documented; PR02 a documented parameter not in the signature; PR03 wrong
 # order; RT01 no Returns section; SS01 no summary line; SA03/SA04 See Also
-# entries. PR07 (a parameter without a description) is left out while
-# skhpo.optimizers' RandomOptimizer, EvolutionOptimizer,
-# check_random_state_generator and impute_failures have such parameters.
+# entries. PR07 (a parameter without a description) is not checked yet:
+# several skhpo.space methods still have such parameters.
 numpydoc_validation_checks = {"GL08", "PR01", "PR02", "PR03", "RT01", "SS01", "SA03", "SA04"}
-# HalvingBOHBSearchCV's docstring lists ``n_points`` (from the shared text of
-# skhpo/_docs.py), which it does not take: excluded until that is fixed.
-numpydoc_validation_exclude = {r"^skhpo\.HalvingBOHBSearchCV$"} | {
-    "^" + re.escape(name) + "$" for name in _INHERITED_DOCSTRINGS
-}
+numpydoc_validation_exclude = {"^" + re.escape(name) + "$" for name in _INHERITED_DOCSTRINGS}
 
 # -- Markdown pages (user guide, design, benchmarks) through MyST -------------
 myst_enable_extensions = ["dollarmath"]
@@ -120,8 +115,9 @@ myst_heading_anchors = 3  # `[text](#section-title)` links to headings
 # relative path; those that are not documents are left as plain links.
 suppress_warnings = [
     "myst.xref_missing",
-    # skhpo/_docs.py refers to scikit-learn's glossary (:term:`fit`), which
-    # is not available to an offline build (no intersphinx inventories).
+    # Properties the searchers inherit from BaseSearchCV (n_features_in_,
+    # classes_) refer to scikit-learn's glossary (:term:`fit`), which an
+    # offline build cannot reach (no intersphinx inventories).
     "ref.term",
 ]
 

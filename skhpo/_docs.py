@@ -7,6 +7,7 @@ parameters they share are documented once and identically.
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -169,10 +170,10 @@ cv_results_ : dict of numpy (masked) ndarrays
         The classes labels (classifiers refit on the whole data only).
 
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during ``fit``.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`, when ``X`` has them.
+        Names of features seen during ``fit``, when ``X`` has them.
 
     search_space_ : SearchSpace
         The parsed search space.
@@ -194,11 +195,21 @@ The search runs ``ask -> evaluate -> tell`` rounds on top of scikit-learn's
     raises with the first error."""
 
 
+def _only_taken(params_text: str, obj: object) -> str:
+    """``params_text`` without the entries of parameters ``obj.__init__`` does not take."""
+    import inspect
+
+    taken = set(inspect.signature(obj.__init__).parameters)  # type: ignore[misc]
+    blocks = re.split(r"\n\n    (?=\S)", params_text)  # one block per parameter entry
+    kept = [b for b in blocks if b.split(" : ", 1)[0].strip() in taken]
+    return "\n\n    ".join(kept)
+
+
 def fill_doc(obj: T) -> T:
     """Fill the shared placeholders of ``obj.__doc__``."""
     doc = obj.__doc__ or ""
     for token, text in (
-        ("{common_params}", COMMON_PARAMS),
+        ("{common_params}", _only_taken(COMMON_PARAMS, obj)),
         ("{common_attributes}", COMMON_ATTRIBUTES),
         ("{driver_notes}", DRIVER_NOTES),
     ):

@@ -58,6 +58,7 @@ def check_random_state_generator(random_state: Any) -> np.random.Generator:
     Parameters
     ----------
     random_state : None, int, numpy.random.RandomState or numpy.random.Generator
+        None for fresh entropy, an int seed, or a generator to draw the seed from.
 
     Returns
     -------
@@ -95,6 +96,7 @@ def impute_failures(y: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     y : ndarray of shape (n,)
+        Scores as told (higher is better); non-finite entries are failures.
 
     Returns
     -------

@@ -23,7 +23,9 @@ class RandomOptimizer(BaseOptimizer):
     Parameters
     ----------
     space : SearchSpace or dict or list of dict
+        The search space; dicts are parsed by :class:`~skhpo.space.SearchSpace`.
     random_state : int, RandomState, Generator or None, default=None
+        Seed for every random choice; the same seed gives the same candidates.
 
     Examples
     --------

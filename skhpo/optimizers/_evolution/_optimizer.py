@@ -66,6 +66,7 @@ class EvolutionOptimizer(BaseOptimizer):
     Parameters
     ----------
     space : SearchSpace or dict or list of dict
+        The search space; dicts are parsed by :class:`~skhpo.space.SearchSpace`.
     population_size : int, default=8
         Survivors kept as the population (at least one batch: an
         ``ask(n)`` with a larger ``n`` breeds from the ``n`` survivors), and
@@ -91,6 +92,8 @@ class EvolutionOptimizer(BaseOptimizer):
         coordinates) of the individuals of the initial design; children
         inherit and self-adapt it, within ``[0.001, 0.5]``.
     random_state : int, RandomState, Generator or None, default=None
+        Seed for every random choice; the same seed and the same sequence of
+        calls give the same candidates.
 
     Attributes
     ----------

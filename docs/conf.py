@@ -44,7 +44,6 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "auto_examples/*.zip"]
 templates_path = ["_templates"]
-html_static_path = ["_static"]
 
 # -- API reference ------------------------------------------------------------
 API_MODULES = ["skhpo", "skhpo.space", "skhpo.optimizers", "skhpo.callbacks", "skhpo.plot"]

@@ -459,3 +459,44 @@ def test_a_fit_that_kills_its_worker_costs_only_its_candidate(tmp_path, n_points
             Crasher(), {"a": [0.2, 0.5, 0.9]}, n_iter=3, cv=2, random_state=0, n_jobs=1, n_points=n_points, journal=path,
         ).fit(X_IRIS, Y_IRIS)  # n_jobs=1: a refit crasher would kill this test process
     _same_results(search, again)
+
+
+def _accuracy_and_f1(est, X, y):
+    from sklearn.metrics import accuracy_score, f1_score
+
+    pred = est.predict(X)
+    return {"acc": accuracy_score(y, pred), "f1": f1_score(y, pred, average="macro")}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        # Several metrics with train scores; a callable returning a dict.
+        lambda **kw: TPESearchCV(
+            SVC(), {"C": (1e-2, 1e2, "log-uniform")}, scoring=["accuracy", "f1_macro"], refit="f1_macro",
+            return_train_score=True, n_iter=6, cv=3, random_state=0, **kw,
+        ),
+        lambda **kw: TPESearchCV(
+            SVC(), {"C": (1e-2, 1e2, "log-uniform")}, scoring=_accuracy_and_f1, refit="acc",
+            n_iter=6, cv=3, random_state=0, **kw,
+        ),
+        # Models continued from rung to rung: a replayed rung leaves no model to continue.
+        lambda **kw: HalvingBOHBSearchCV(
+            _forest(), {"max_depth": (2, 8)}, resource="n_estimators", min_resources=3, max_resources=27,
+            n_iter=4, cv=3, random_state=0, **kw,
+        ),
+    ],
+    ids=["multimetric", "callable-dict", "continued-forest"],
+)
+def test_resume_with_several_metrics_and_continued_models(tmp_path, make):
+    path = tmp_path / "j.jsonl"
+    full = make(journal=path).fit(X_IRIS, Y_IRIS)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) // 2 + 1]))
+    _same_results(full, make(journal=path).fit(X_IRIS, Y_IRIS))
+
+
+def _forest():
+    from sklearn.ensemble import RandomForestClassifier
+
+    return RandomForestClassifier(random_state=0, n_jobs=1)

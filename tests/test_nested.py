@@ -432,7 +432,7 @@ def test_search_must_be_a_base_search_cv():
 
 @pytest.mark.parametrize(
     "cv, match",
-    [("five", "Expected `cv` as an integer"), (1, "n_splits=2 or more"), ([], "gave no train/test split")],
+    [("five", "Expected `?cv`? as an integer"), (1, "n_splits=2 or more"), ([], "gave no train/test split")],
 )
 def test_bad_cv(cv, match):
     with pytest.raises(ValueError, match=match):

@@ -217,7 +217,9 @@ def test_failures_are_marked_once_each(iris, error_score):
     assert len(disp.scatter_.get_offsets()) == len(a) - n_failed
     # The running best never counts a failure, even one whose error_score would lead.
     ok = np.where(a > 0.6, -np.inf, search.cv_results_["mean_test_score"])
-    np.testing.assert_allclose(disp.best_so_far_, np.maximum.accumulate(ok))
+    best = np.maximum.accumulate(ok)
+    best[~np.isfinite(best)] = np.nan  # no best yet while only failures were seen
+    np.testing.assert_allclose(disp.best_so_far_, best)
     # ParameterDisplay marks them too, at their parameter value.
     pdisp = ParameterDisplay.from_estimator(search)
     np.testing.assert_allclose(np.sort(pdisp.failures_[0].get_offsets()[:, 0]), np.sort(a[a > 0.6]))
@@ -345,7 +347,9 @@ def test_importance_cash_space(cash_search):
     disp = ImportanceDisplay.from_estimator(cash_search, random_state=0)
     # "clf" has one value per sub-space: the choice between them is "family".
     assert disp.names_ == ["family", "clf__C", "clf__kernel", "clf__max_depth"]
-    assert np.all(disp.importances_ >= 0) and disp.importances_.sum() <= 1.05
+    # Each is a share of a variance (a family's parameters: of the variance within
+    # that family), so each lies in [0, 1]; they need not sum to 1 across families.
+    assert np.all((disp.importances_ >= 0) & (disp.importances_ <= 1))
     assert len(disp.bars_) == 4
 
 

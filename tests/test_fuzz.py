@@ -348,14 +348,6 @@ def _run(space, name, seed, scores, n=2, n_asks=7, budget=None):
     """A short ask/tell loop; checks every candidate and the exhaustion of a finite space."""
     opt = OPTIMIZERS[name](space, seed)
     card = space.cardinality
-    # known issue: a discrete scipy distribution with a finite support counts
-    # every integer of the support (binom(1000, 0.001) has size 1001), but only
-    # the values between its 1e-12 and 1 - 1e-12 quantiles can be proposed
-    # (about 8 there), so ask returns fewer candidates than the cardinality
-    # allows and such a space never counts as exhausted. The exact counts are
-    # not asserted for these spaces.
-    if any(isinstance(d, Distribution) and d.kind == "int" for d in space.dims):
-        card = math.inf
     event("searched: " + ("finite, exhausted" if card <= n * n_asks else "finite" if math.isfinite(card) else "infinite"))
     keys = set()
     it = iter(scores)

@@ -792,7 +792,10 @@ class Distribution(Dimension):
     without a cut a ``norm(0.5, 0.1)`` would be searched out to 7 standard
     deviations, values random sampling practically never draws. The unit
     interval maps linearly onto the kept quantiles; a bounded side keeps its
-    bound.
+    bound (cut at the 1e-12 quantile). A discrete distribution with a finite
+    support has as values those between these quantiles, the only ones the
+    quantile map can reach: ``binom(1000, 0.001)`` has the 15 values 0 to
+    14, not the 1001 of its support.
 
     Parameters
     ----------
@@ -846,6 +849,11 @@ class Distribution(Dimension):
                 f"{self._q_hi:g} quantile of {self!r}, must be finite, got {ends[0]!r} to "
                 f"{ends[1]!r}."
             )
+        if self._discrete and math.isfinite(self.low) and math.isfinite(self.high):
+            # Only the values between the kept quantiles can be proposed
+            # (binom(1000, 0.001): 0 to 14 of its support 0 to 1000), so
+            # they are the dimension's values: its size, bounds and grid.
+            self.low, self.high = float(math.floor(ends[0])), float(math.floor(ends[1]))
 
     def _quantile(self, u: Any) -> Any:
         return self._q_lo + np.clip(u, 0.0, 1.0) * (self._q_hi - self._q_lo)

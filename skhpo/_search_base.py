@@ -325,6 +325,8 @@ class _Run:
         self.markers: str | None = None  # directory of the time-limit markers of worker processes
         self.failures: dict = {}  # evaluation key -> why it fails without a fit (its worker died)
         self.worker_died = False  # whether a worker process died during this search
+        self.evaluate_candidates: Any = None  # scikit-learn's, for this search
+        self.search_ctx: Any = None  # the search's callback context (scikit-learn >= 1.9)
 
     @property
     def n_evaluated(self) -> int:
@@ -657,8 +659,9 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 run.journal = Journal(self.journal, self._journal_header)
             if run.timeout is not None:
                 run.markers = tempfile.mkdtemp(prefix="skhpo-trials-")
+            run.evaluate_candidates, run.search_ctx = evaluate_candidates, search_ctx
             with _relaxed_check_installed() as run.relaxed, _guard_installed() as run.guarded:
-                evaluate = functools.partial(self._evaluate_batch, evaluate_candidates, run, search_ctx)
+                evaluate = functools.partial(self._evaluate_batch, run)
                 self._search_policy(evaluate, run)
         finally:
             stack.pop()
@@ -717,9 +720,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
 
     def _evaluate_batch(
         self,
-        evaluate_candidates: Any,
         run: "_Run",
-        search_ctx: Any,
         candidates: list,
         budget: Any = None,
         columns: dict | None = None,
@@ -739,22 +740,19 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 new_keys.add(key)
                 new.append((c, key))
         if new:
-            scores = self._cross_validate(
-                evaluate_candidates, run, search_ctx, [c for c, _ in new], budget, columns
-            )
+            scores = self._cross_validate(run, [c for c, _ in new], budget, columns)
             run.record([k for _, k in new], scores, full_budget=self._is_full_budget(budget))
             self._report_progress(run, [c.params for c, _ in new], scores, budget)
         return np.array([run.scores[k] for k in keys], dtype=float)
 
     def _cross_validate(
         self,
-        evaluate_candidates: Any,
         run: "_Run",
-        search_ctx: Any,
         candidates: list,
         budget: Any,
         columns: dict | None,
         attempt: int = 1,
+        report: bool = True,
     ) -> np.ndarray:
         """``evaluate_candidates`` on new candidates; their objective scores (NaN for failures).
 
@@ -763,19 +761,15 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         :meth:`_after_worker_died`.
         """
         try:
-            return self._evaluate_once(evaluate_candidates, run, search_ctx, candidates, budget, columns)
+            return self._evaluate_once(run, candidates, budget, columns, report=report)
         except BrokenProcessPool as exc:
             if not run.guarded or attempt > _MAX_ATTEMPTS:
                 raise
-            return self._after_worker_died(
-                evaluate_candidates, run, search_ctx, candidates, budget, columns, exc, attempt
-            )
+            return self._after_worker_died(run, candidates, budget, columns, exc, attempt)
 
     def _after_worker_died(
         self,
-        evaluate_candidates: Any,
         run: "_Run",
-        search_ctx: Any,
         candidates: list,
         budget: Any,
         columns: dict | None,
@@ -809,10 +803,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         # The batch's callback context (scikit-learn >= 1.9) has had its
         # subtask; the evaluations made again are not reported to it.
         if len(candidates) == 1 or all(self._journal_key(c, budget) in run.failures for c in candidates):
-            return self._cross_validate(evaluate_candidates, run, None, candidates, budget, columns, attempt + 1)
-        return np.concatenate(
-            [self._cross_validate(evaluate_candidates, run, None, [c], budget, columns) for c in candidates]
-        )
+            return self._cross_validate(run, candidates, budget, columns, attempt + 1, report=False)
+        return np.concatenate([self._cross_validate(run, [c], budget, columns, report=False) for c in candidates])
 
     def _journal_key(self, candidate: Any, budget: Any) -> str:
         """The identity of an evaluation in the journal (and of its failure, if its worker died)."""
@@ -847,14 +839,18 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
 
     def _evaluate_once(
         self,
-        evaluate_candidates: Any,
         run: "_Run",
-        search_ctx: Any,
         candidates: list,
         budget: Any,
         columns: dict | None,
+        *,
+        report: bool = True,
     ) -> np.ndarray:
-        """One ``evaluate_candidates`` call, journaled; the objective scores (NaN for failures)."""
+        """One ``evaluate_candidates`` call, journaled; the objective scores (NaN for failures).
+
+        ``report``: whether the batch is a subtask of the search's callback
+        context (not when it is evaluated again after a worker died).
+        """
         params, keys, replayed = self._trials(run, candidates, budget)
         kwargs: dict = {}
         cv = self._evaluation_cv(budget)
@@ -863,8 +859,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         if columns:
             kwargs["more_results"] = {key: [value] * len(params) for key, value in columns.items()}
         batch_ctx = None
-        if search_ctx is not None:
-            batch_ctx = search_ctx.subcontext(
+        if run.search_ctx is not None and report:
+            batch_ctx = run.search_ctx.subcontext(
                 task_name="batch",
                 max_subtasks=len(params) * self.n_splits_,
                 sequential_subtasks=False,
@@ -885,7 +881,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 warnings.filterwarnings("ignore", message=_NON_FINITE, category=UserWarning)
                 if run.log.n_failed_scores:  # shown once already; counted in the summary
                     warnings.filterwarnings("ignore", message="Scoring failed", category=UserWarning)
-                run.results = evaluate_candidates(params, **kwargs)
+                run.results = run.evaluate_candidates(params, **kwargs)
         except ValueError as exc:
             if run.worker_died and "inconsistent results" in str(exc):
                 # scikit-learn < 1.9 refuses the late result of a lost batch itself.

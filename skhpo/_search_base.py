@@ -826,7 +826,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         params, keys, replayed = [], [], []
         for c in candidates:
             p = self._params_to_evaluate(c, budget)
-            key = self._journal_key(c, budget) if (run.journal or run.guarded) else None
+            needs_key = run.journal is not None or run.timeout is not None or run.failures
+            key = self._journal_key(c, budget) if needs_key else None
             # The journal's header fixes the CV splits, so a replay has one result per split.
             replay = run.journal.lookup(key) if run.journal is not None else None
             failure = run.failures.get(key) if replay is None else None

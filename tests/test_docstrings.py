@@ -8,7 +8,7 @@ import inspect
 
 import pytest
 
-MODULES = ["skhpo", "skhpo.space", "skhpo.optimizers", "skhpo.callbacks", "skhpo.testing"]
+MODULES = ["skhpo", "skhpo.space", "skhpo.optimizers", "skhpo.callbacks", "skhpo.testing", "skhpo.plot"]
 
 
 def _public_objects():

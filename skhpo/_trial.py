@@ -34,18 +34,12 @@ from typing import Any, Iterator
 
 import numpy as np
 
-__all__ = ["TrialTimeoutError"]
+from .exceptions import TrialTimeoutError, WorkerDiedError
+
+__all__: list[str] = []
 
 #: Seconds a worker process may run past its time limit before it is stopped.
 _GRACE_MIN = 2.0
-
-
-class TrialTimeoutError(TimeoutError):
-    """A fit and score of one split ran past ``trial_timeout``."""
-
-
-class WorkerDiedError(RuntimeError):
-    """A candidate's fit took down the worker process that ran it."""
 
 
 class _Trial(dict):
@@ -226,7 +220,11 @@ def _timeout_class(message: str) -> type:
     An asynchronous exception is given as a class and raised without
     arguments, so the message travels with the class.
     """
-    return type("TrialTimeoutError", (TrialTimeoutError,), {"__init__": lambda self: TrialTimeoutError.__init__(self, message)})
+    return type(
+        "TrialTimeoutError",
+        (TrialTimeoutError,),
+        {"__init__": lambda self: TrialTimeoutError.__init__(self, message), "__module__": TrialTimeoutError.__module__},
+    )
 
 
 def _raise_in_thread(ident: int, exc_type: type | None) -> None:

@@ -51,10 +51,11 @@ def test_api_reference_documents_every_public_name(html):
     import skhpo.optimizers
     import skhpo.space
 
+    import skhpo.exceptions
     import skhpo.plot
 
     expected = [f"skhpo.{n}" for n in skhpo.__all__ if n != "__version__"]
-    for module in (skhpo.space, skhpo.optimizers, skhpo.callbacks, skhpo.plot):
+    for module in (skhpo.space, skhpo.optimizers, skhpo.callbacks, skhpo.plot, skhpo.exceptions):
         expected += [f"{module.__name__}.{n}" for n in module.__all__]
     api = (html / "api.html").read_text()
     missing = [name for name in expected if not (html / "generated" / f"{name}.html").is_file()]

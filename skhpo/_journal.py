@@ -60,12 +60,15 @@ def describe_search(
     splits: list,
     X: Any,
     y: Any,
+    fit_params: dict,
     settings: dict,
 ) -> dict:
     """The facts a journal must share with the search resuming it, as JSON values.
 
     ``splits`` are the search's CV splits ``[(train, test), ...]``: their
     indices are hashed, so a splitter that shuffles differently is caught.
+    The estimator's parameters, the data and the ``fit`` parameters are
+    compared by a digest of their contents (:func:`joblib.hash`).
     """
     digest = hashlib.sha1()
     for train, test in splits:
@@ -75,13 +78,31 @@ def describe_search(
         digest.update(b";")
     return {
         "searcher": searcher,
-        "estimator": _estimator_type(estimator),
+        "estimator": f"{_estimator_type(estimator)}, parameters {_digest(_params_of(estimator))}",
         "search space": repr(space),
         "scoring": _scoring_repr(scoring),
         "cv splits": f"{len(splits)} splits, sha1 {digest.hexdigest()[:16]}",
-        "data shape": f"X {_shape(X)}, y {_shape(y)}",
+        "data": f"X {_shape(X)} {_digest(X)}, y {_shape(y)} {_digest(y)}",
+        "fit parameters": ", ".join(f"{k} {_digest(v)}" for k, v in sorted(fit_params.items())) or "none",
         "settings": settings,
     }
+
+
+def _digest(obj: Any) -> str:
+    """A short digest of ``obj``'s contents (arrays by their bytes), for comparison only."""
+    import joblib
+
+    try:
+        return joblib.hash(obj)[:16]
+    except Exception:  # unpicklable contents: their text
+        return hashlib.sha1(repr(obj).encode()).hexdigest()[:16]
+
+
+def _params_of(est: Any) -> Any:
+    try:
+        return est.get_params(deep=False)
+    except Exception:  # not an estimator's get_params: compare its text
+        return repr(est)
 
 
 def _estimator_type(est: Any) -> str:
@@ -101,10 +122,15 @@ def _scoring_repr(scoring: Any) -> str:
         return "{" + ", ".join(f"{k!r}: {_scoring_repr(v)}" for k, v in scoring.items()) + "}"
     if isinstance(scoring, (list, tuple, set)):
         return repr(sorted(scoring)) if isinstance(scoring, set) else repr(list(scoring))
-    func = getattr(scoring, "_score_func", None)  # a make_scorer scorer
-    if func is not None:
-        return f"scorer({getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))})"
-    return f"{getattr(scoring, '__module__', '')}.{getattr(scoring, '__qualname__', type(scoring).__qualname__)}"
+    if hasattr(scoring, "_score_func"):  # a make_scorer scorer: its repr shows the metric, sign and kwargs
+        return repr(scoring)
+    name = f"{getattr(scoring, '__module__', '')}.{getattr(scoring, '__qualname__', type(scoring).__qualname__)}"
+    if "<" in name:  # a lambda or a local function: its name does not identify it
+        warn_user(
+            f"scoring={scoring!r} is a lambda or a local function, so the journal cannot check that a "
+            "resumed search scores the same way; make sure it does (or use a named function)."
+        )
+    return name
 
 
 def _shape(a: Any) -> str:
@@ -176,9 +202,15 @@ class Journal:
             self._open_for_append(truncate_to=0, header=True)
             return
         self._check_header(records[0])
-        for rec in records[1:]:
-            for cand in rec.get("candidates", ()):
-                self.evaluations[candidate_key(cand["candidate"], rec.get("budget"))] = cand["splits"]
+        for i, rec in enumerate(records[1:], start=2):
+            try:
+                for cand in rec["candidates"]:
+                    self.evaluations[candidate_key(cand["candidate"], rec["budget"])] = list(cand["splits"])
+            except (TypeError, KeyError):
+                raise ValueError(
+                    f"journal={self.path!r}: record {i} is not a batch of a skhpo journal (or was edited). "
+                    "Use another path, or delete the file to start the search over."
+                ) from None
         self._open_for_append(truncate_to=good_end, header=False)
 
     def _check_header(self, found: Any) -> None:
@@ -203,9 +235,13 @@ class Journal:
         directory = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(directory, exist_ok=True)
         self._file = open(self.path, "ab")
-        self._file.truncate(truncate_to)
-        if header:
-            self._write({"format": FORMAT, "search": self.header})
+        try:
+            self._file.truncate(truncate_to)
+            if header:
+                self._write({"format": FORMAT, "search": self.header})
+        except BaseException:
+            self.close()
+            raise
 
     # -- replay and append
     def lookup(self, key: str) -> list | None:

@@ -245,6 +245,17 @@ class _StaleResults(BrokenProcessPool):
     """A batch's results do not match its fits (a worker process died before)."""
 
 
+def _reusable_cv(cv: Any) -> Any:
+    """``cv``, with a one-shot iterable of splits (an iterator) turned into a list."""
+    if cv is None or isinstance(cv, numbers.Integral) or hasattr(cv, "split"):
+        return cv
+    try:
+        one_shot = iter(cv) is cv
+    except TypeError:  # not iterable: scikit-learn's check_cv reports it
+        return cv
+    return list(cv) if one_shot else cv
+
+
 def _get_n_splits(cv: Any, estimator: Any, X: Any, y: Any, params: dict) -> int | None:
     """The number of CV splits, as ``BaseSearchCV.fit`` will find it (None if that fails here)."""
     try:
@@ -555,7 +566,10 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         self._search_space = space
         if hasattr(self, "search_space_"):
             del self.search_space_
-        error_score, verbose = self.error_score, self.verbose
+        error_score, verbose, cv = self.error_score, self.verbose, self.cv
+        # A one-shot iterable of splits (a generator) is listed once, so that
+        # the driver can read it as well as scikit-learn (restored below).
+        self.cv = _reusable_cv(cv)
         if isinstance(error_score, numbers.Real) and not isinstance(error_score, bool):
             # Marks the scores scikit-learn fills with it (see _ErrorScore);
             # restored below, it equals the user's value meanwhile.
@@ -564,15 +578,17 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         # own per-fit lines only from verbose=3 (restored below).
         self._verbosity = int(verbose)
         self.verbose = int(verbose) if verbose >= 3 else 0
-        # The journal is opened (and an existing one checked) when the search
-        # starts, before any fit; its file never travels with the searcher.
-        self._journal_header = None if self.journal is None else self._describe_search(X, y, params, space)
-        self._n_splits = _get_n_splits(self.cv, self.estimator, X, y, params)
+        self._journal_header = self._n_splits = None
         try:
+            # The journal is opened (and an existing one checked) when the search
+            # starts, before any fit; its file never travels with the searcher.
+            if self.journal is not None:
+                self._journal_header = self._describe_search(X, y, params, space)
+            self._n_splits = _get_n_splits(self.cv, self.estimator, X, y, params)
             with self._fidelity(X, y, params, space):
                 super().fit(X, y, **params)
         finally:
-            self.error_score, self.verbose = error_score, verbose
+            self.error_score, self.verbose, self.cv = error_score, verbose, cv
             del self._callbacks, self._search_space, self._verbosity, self._journal_header, self._n_splits
         #: The parsed search space.
         self.search_space_ = space
@@ -593,7 +609,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         }
         return describe_search(
             searcher=type(self).__name__, estimator=self.estimator, space=space, scoring=self.scoring,
-            splits=splits, X=X, y=y, settings=settings,
+            splits=splits, X=X, y=y, fit_params=params, settings=settings,
         )
 
     def _format_results(self, candidate_params: list, n_splits: int, out: list, more_results: Any = None) -> dict:
@@ -661,6 +677,13 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 run.markers = tempfile.mkdtemp(prefix="skhpo-trials-")
             run.evaluate_candidates, run.search_ctx = evaluate_candidates, search_ctx
             with _relaxed_check_installed() as run.relaxed, _guard_installed() as run.guarded:
+                if (run.journal is not None or run.timeout is not None) and not (run.guarded and run.relaxed):
+                    # Checked before fit, but another library may have replaced them since.
+                    raise RuntimeError(
+                        "journal and trial_timeout need to stand in for scikit-learn's "
+                        "_fit_and_score and _warn_or_raise_about_fit_failures during the search, "
+                        "and something else has replaced them in sklearn.model_selection._search."
+                    )
                 evaluate = functools.partial(self._evaluate_batch, run)
                 self._search_policy(evaluate, run)
         finally:

@@ -30,6 +30,7 @@ import ctypes
 import os
 import signal
 import threading
+import time
 from typing import Any, Iterator
 
 import numpy as np
@@ -40,6 +41,8 @@ __all__: list[str] = []
 
 #: Seconds a worker process may run past its time limit before it is stopped.
 _GRACE_MIN = 2.0
+#: Seconds between repeated interruptions of a fit past its time limit.
+_REPEAT = 0.5
 
 
 class _Trial(dict):
@@ -94,22 +97,27 @@ def _guarded_fit_and_score(*args: Any, **kwargs: Any) -> dict:
     if trial.timeout is None:
         return original(*args, **kwargs)
     message = f"fit and score of one split timed out after {trial.timeout:g} s (trial_timeout={trial.timeout:g})"
+    start = time.monotonic()
     try:
         with _time_limit(trial.timeout, message, hard=os.getpid() != trial.main_pid, marker=trial.marker):
-            return original(*args, **kwargs)
+            out = original(*args, **kwargs)
     except TrialTimeoutError:
-        # The limit struck outside the fit and the scorer (which record
-        # their own errors): record it as a failed fit all the same.
+        out = None  # the limit struck outside the fit and the scorer, which record their own errors
+    if out is None or time.monotonic() - start > trial.timeout:
+        # Past the limit, whatever the fit did with the interruption (code
+        # that catches every exception may have swallowed it): a failed fit.
         return original(_failing_estimator(message, TrialTimeoutError), *args[1:], **kwargs)
+    return out
 
 
 def _replayed(split: dict, kwargs: dict) -> dict:
     """A journaled result of one split, in the form ``_fit_and_score`` returns."""
     error_score = kwargs.get("error_score", np.nan)
-    if split["fit_error"] is not None and error_score == "raise":
+    if isinstance(error_score, str) and (split["fit_error"] is not None or _has_none(split["test_scores"])):
+        what = f"failed fit:\n{split['fit_error']}" if split["fit_error"] is not None else "scorer that raised"
         raise ValueError(
-            "The journal records a failed fit of this candidate, and error_score='raise'. "
-            f"The recorded error was:\n{split['fit_error']}"
+            f"The journal records that this candidate failed, and error_score={error_score!r} stops at "
+            f"the first failure. It recorded a {what}"
         )
     out: dict = {}
     if kwargs.get("return_train_score"):
@@ -126,6 +134,13 @@ def _replayed(split: dict, kwargs: dict) -> dict:
         out["estimator"] = None
     out["fit_error"] = split["fit_error"]
     return out
+
+
+def _has_none(scores: Any) -> bool:
+    """Whether journaled scores hold an ``error_score`` entry (``None``)."""
+    if isinstance(scores, dict):
+        return any(v is None for v in scores.values())
+    return scores is None
 
 
 def _scores_from_json(obj: Any, error_score: Any) -> Any:
@@ -157,39 +172,47 @@ def _time_limit(seconds: float, message: str, *, hard: bool, marker: str | None)
     In a process's main thread (Unix), a ``SIGALRM`` timer: it interrupts
     sleeps and blocking calls, and Python code at once. In other threads, an
     asynchronous exception, raised at the thread's next Python instruction.
-    Neither can stop native code that never returns to Python; so in a
-    worker process (``hard``), a watchdog ends the process ``_GRACE_MIN``
-    seconds (or a quarter of the limit) later, after writing ``marker``, and
-    the driver records the candidate as timed out.
+    Both strike again every :data:`_REPEAT` seconds until the block ends, in
+    case the code catches the first one (the caller also fails a result that
+    came back late). Neither can stop native code that never returns to
+    Python; so in a worker process (``hard``), a watchdog ends the process
+    ``_GRACE_MIN`` seconds (or a quarter of the limit) later, after writing
+    ``marker``, and the driver records the candidate as timed out.
     """
     use_alarm = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0  # no limit of an outer search running
     )
-    done = threading.Event()
+    armed = [True]  # read by the handlers: nothing is raised once the block has ended
     lock = threading.Lock()
     watchers: list = []
+    target = threading.get_ident()
+    previous: Any = None
     if use_alarm:
 
         def on_alarm(signum: int, frame: Any) -> None:
-            raise TrialTimeoutError(message)
+            if armed[0]:
+                raise TrialTimeoutError(message)
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
     else:
-        target = threading.get_ident()
 
         def interrupt() -> None:
             with lock:
-                if not done.is_set():
-                    _raise_in_thread(target, _timeout_class(message))
+                if not armed[0]:
+                    return
+                _raise_in_thread(target, _timeout_class(message))
+                again = threading.Timer(min(_REPEAT, seconds), interrupt)
+                again.daemon = True
+                watchers.append(again)
+                again.start()
 
         watchers.append(threading.Timer(seconds, interrupt))
     if hard:
 
         def stop_worker() -> None:
-            if done.is_set():
+            if not armed[0]:
                 return
             if marker is not None:
                 with contextlib.suppress(OSError), open(marker, "w") as f:
@@ -197,21 +220,35 @@ def _time_limit(seconds: float, message: str, *, hard: bool, marker: str | None)
             os._exit(70)
 
         watchers.append(threading.Timer(seconds + max(_GRACE_MIN, 0.25 * seconds), stop_worker))
-    for w in watchers:
+    for w in list(watchers):
         w.daemon = True
         w.start()
     try:
+        if use_alarm:  # armed last, inside the try: the cleanup below always follows
+            signal.setitimer(signal.ITIMER_REAL, seconds, min(_REPEAT, seconds))
         yield
     finally:
+        # An interruption may strike while this cleanup runs (before the
+        # first statement of _disarm): run it again until it completes.
+        while True:
+            try:
+                _disarm(armed, lock, use_alarm, previous, watchers, target)
+                break
+            except TrialTimeoutError:
+                continue
+
+
+def _disarm(armed: list, lock: Any, use_alarm: bool, previous: Any, watchers: list, target: int) -> None:
+    """End a time limit (see :func:`_time_limit`); every step may be repeated."""
+    armed[0] = False
+    if use_alarm:
+        signal.setitimer(signal.ITIMER_REAL, 0.0)
+        signal.signal(signal.SIGALRM, previous)
+    else:
         with lock:
-            done.set()
-            if use_alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0.0)
-                signal.signal(signal.SIGALRM, previous)
-            else:
-                _raise_in_thread(threading.get_ident(), None)  # drop one not yet raised
-        for w in watchers:
-            w.cancel()
+            _raise_in_thread(target, None)  # drop one not yet raised
+    for w in list(watchers):
+        w.cancel()
 
 
 def _timeout_class(message: str) -> type:

@@ -220,7 +220,7 @@ def test_a_journal_of_another_search_is_refused_naming_what_differs(tmp_path, ch
 def test_a_journal_of_other_data_is_refused(tmp_path):
     path = tmp_path / "j.jsonl"
     SEARCHERS["tpe"](n_iter=3, journal=path).fit(X_IRIS, Y_IRIS)
-    with pytest.raises(ValueError, match="data shape"):
+    with pytest.raises(ValueError, match=r"data differs.*X \(150, 3\)"):
         SEARCHERS["tpe"](n_iter=3, journal=path).fit(X_IRIS[:, :3], Y_IRIS)
 
 
@@ -500,3 +500,124 @@ def _forest():
     from sklearn.ensemble import RandomForestClassifier
 
     return RandomForestClassifier(random_state=0, n_jobs=1)
+
+
+# ------------------------------------------------------------ review findings
+def test_cv_given_as_an_iterator_of_splits(tmp_path):
+    # A generator of splits is read once, by scikit-learn and by the driver alike.
+    def splits():
+        return KFold(3, shuffle=True, random_state=0).split(X_IRIS)
+
+    plain = SEARCHERS["tpe"](n_iter=3).set_params(cv=splits()).fit(X_IRIS, Y_IRIS)
+    assert plain.n_splits_ == 3 and len(plain.cv_results_["params"]) == 3
+    path = tmp_path / "j.jsonl"
+    first = SEARCHERS["tpe"](n_iter=3, journal=path).set_params(cv=splits()).fit(X_IRIS, Y_IRIS)
+    _same_results(first, SEARCHERS["tpe"](n_iter=3, journal=path).set_params(cv=splits()).fit(X_IRIS, Y_IRIS))
+
+
+def _fbeta(beta):
+    from sklearn.metrics import fbeta_score, make_scorer
+
+    return make_scorer(fbeta_score, beta=beta, average="macro")
+
+
+@pytest.mark.parametrize(
+    "first, second, what",
+    [
+        (dict(), dict(estimator=SVC(gamma=0.5)), "estimator"),  # the estimator's own settings
+        (dict(scoring=_fbeta(0.1)), dict(scoring=_fbeta(10.0)), "scoring"),  # a scorer's arguments
+    ],
+)
+def test_a_journal_of_other_settings_is_refused(tmp_path, first, second, what):
+    path = tmp_path / "j.jsonl"
+    SEARCHERS["tpe"](n_iter=2, journal=path).set_params(**first).fit(X_IRIS, Y_IRIS)
+    with pytest.raises(ValueError, match=f"different search.*{what}"):
+        SEARCHERS["tpe"](n_iter=2, journal=path).set_params(**second).fit(X_IRIS, Y_IRIS)
+
+
+def test_a_journal_of_other_data_or_fit_parameters_is_refused(tmp_path):
+    path = tmp_path / "j.jsonl"
+    est = LogisticRegression(max_iter=300)
+    make = lambda: TPESearchCV(est, {"C": (1e-2, 1e2, "log-uniform")}, n_iter=2, cv=3, random_state=0, journal=path)  # noqa: E731
+    make().fit(X_IRIS, Y_IRIS)
+    X_other = X_IRIS + 1.0  # the same shape, other values
+    with pytest.raises(ValueError, match="different search.*data"):
+        make().fit(X_other, Y_IRIS)
+    with pytest.raises(ValueError, match="different search.*fit parameters"):
+        make().fit(X_IRIS, Y_IRIS, sample_weight=np.linspace(1, 2, len(Y_IRIS)))
+
+
+class ScorerBreaks(ClassifierMixin, BaseEstimator):
+    """Fits, but its predictions make the scorer raise for ``a > 0.7``."""
+
+    def __init__(self, a=0.5):
+        self.a = a
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        if self.a > 0.7:
+            raise RuntimeError("scorer broke")
+        return np.full(len(X), self.classes_[0])
+
+
+def test_a_journaled_scorer_failure_stops_a_search_with_error_score_raise(tmp_path):
+    path = tmp_path / "j.jsonl"
+    kw = dict(n_iter=3, cv=2, random_state=0, journal=path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        TPESearchCV(ScorerBreaks(), {"a": [0.2, 0.5, 0.9]}, **kw).fit(X_IRIS, Y_IRIS)
+    with pytest.raises(ValueError, match="journal records that this candidate failed.*scorer that raised"):
+        TPESearchCV(ScorerBreaks(), {"a": [0.2, 0.5, 0.9]}, error_score="raise", **kw).fit(X_IRIS, Y_IRIS)
+
+
+class Swallower(ClassifierMixin, BaseEstimator):
+    """For ``a > 0.7``, runs 4 s catching every exception (as a nested search may)."""
+
+    def __init__(self, a=0.5):
+        self.a = a
+
+    def fit(self, X, y):
+        if self.a > 0.7:
+            end = time.monotonic() + 4
+            while time.monotonic() < end:
+                try:
+                    time.sleep(0.05)
+                except Exception:
+                    pass
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_a_fit_that_swallows_the_interruption_still_fails_for_time():
+    search = TPESearchCV(Swallower(), {"a": [0.2, 0.5, 0.9]}, n_iter=3, cv=2, random_state=0, trial_timeout=0.5)
+    with pytest.warns(FitFailedWarning, match="timed out after 0.5 s"):
+        search.fit(X_IRIS, Y_IRIS)
+    a = np.array([p["a"] for p in search.cv_results_["params"]])
+    np.testing.assert_array_equal(np.isnan(search.cv_results_["mean_test_score"]), a > 0.7)
+
+
+def test_a_time_limit_always_cleans_up():
+    # Limits that strike at every stage, also during their own cleanup: the
+    # alarm handler and timer are restored each time and nothing else escapes.
+    from skhpo._trial import _time_limit
+    from skhpo.exceptions import TrialTimeoutError
+
+    handler = signal.getsignal(signal.SIGALRM)
+    n_struck = 0
+    for _ in range(300):
+        try:
+            with _time_limit(0.002, "t", hard=False, marker=None):
+                end = time.perf_counter() + 0.002
+                while time.perf_counter() < end:
+                    pass
+        except TrialTimeoutError:
+            n_struck += 1
+        assert signal.getsignal(signal.SIGALRM) is handler
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert n_struck > 0

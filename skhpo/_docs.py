@@ -121,8 +121,9 @@ estimator : estimator object
         optimizer, and the search goes on to ``n_iter``; with the same data
         the result equals that of an uninterrupted search (times apart).
         Needs an int ``random_state``. A journal written by another search
-        (space, estimator type, scoring, CV splits, data shape or settings)
-        is refused with an error naming what differs. See the user guide,
+        (space, estimator and its parameters, scoring, CV splits, data, fit
+        parameters or settings) is refused with an error naming what
+        differs. See the user guide,
         "Journal and resume", for the format and for nested CV.
 
     trial_timeout : float or None, default=None

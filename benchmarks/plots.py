@@ -55,10 +55,11 @@ OVERHEAD_SOURCES: list[tuple[str, list[str], str]] = [
      [f"overhead_base_{i}.csv" for i in (3, 4, 5)], "skhpo GPOptimizer"),
     ("scikit-optimize Optimizer (GP)",
      [f"overhead_{k}_{i}.csv" for k in ("after", "base") for i in (3, 4, 5)], "skopt Optimizer (GP)"),
-    ("skhpo TPEOptimizer", ["overhead_tpe_3b541b5.csv"], "skhpo TPEOptimizer"),
-    ("Optuna TPESampler (multivariate)", ["overhead_tpe_3b541b5.csv"],
+    ("skhpo TPEOptimizer", [f"overhead_tpe_{i}.csv" for i in (1, 2, 3)], "skhpo TPEOptimizer"),
+    ("Optuna TPESampler (multivariate)", [f"overhead_tpe_{i}.csv" for i in (1, 2, 3)],
      "optuna TPESampler (default: multivariate)"),
-    ("Optuna TPESampler (univariate)", ["overhead_tpe_3b541b5.csv"], "optuna TPESampler(multivariate=False)"),
+    ("Optuna TPESampler (univariate)", [f"overhead_tpe_{i}.csv" for i in (1, 2, 3)],
+     "optuna TPESampler(multivariate=False)"),
 ]
 
 FIDELITY_SOURCES = [

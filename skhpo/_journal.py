@@ -79,7 +79,9 @@ def describe_search(
     return {
         "searcher": searcher,
         "estimator": f"{_estimator_type(estimator)}, parameters {_digest(_params_of(estimator))}",
-        "search space": repr(space),
+        # The repr abbreviates long lists of values; the digest of every
+        # dimension's full identity does not.
+        "search space": f"{space!r}, sha1 {_space_digest(space)}",
         "scoring": _scoring_repr(scoring),
         "cv splits": f"{len(splits)} splits, sha1 {digest.hexdigest()[:16]}",
         "data": f"X {_shape(X)} {_digest(X)}, y {_shape(y)} {_digest(y)}",
@@ -96,6 +98,15 @@ def _digest(obj: Any) -> str:
         return joblib.hash(obj)[:16]
     except Exception:  # unpicklable contents: their text
         return hashlib.sha1(repr(obj).encode()).hexdigest()[:16]
+
+
+def _space_digest(space: Any) -> str:
+    """A digest of every sub-space's names, dimension types and full identities."""
+    ident = [
+        [(name, type(dim).__name__, repr(dim._key())) for name, dim in sorted(sub.items())]
+        for sub in space.subspaces
+    ]
+    return hashlib.sha1(repr(ident).encode()).hexdigest()[:16]
 
 
 def _params_of(est: Any) -> Any:

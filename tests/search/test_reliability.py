@@ -621,3 +621,18 @@ def test_a_time_limit_always_cleans_up():
         assert signal.getsignal(signal.SIGALRM) is handler
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert n_struck > 0
+
+
+def test_spaces_whose_text_is_abbreviated_the_same_are_told_apart(tmp_path):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    path = tmp_path / "j.jsonl"
+    every = list(range(1, 20))
+    but_ten = [v for v in every if v != 10]  # the same first and last values, as the repr shows them
+    TPESearchCV(KNeighborsClassifier(), {"n_neighbors": every}, n_iter=2, cv=3, random_state=0, journal=path).fit(
+        X_IRIS, Y_IRIS
+    )
+    with pytest.raises(ValueError, match="different search.*search space"):
+        TPESearchCV(
+            KNeighborsClassifier(), {"n_neighbors": but_ten}, n_iter=2, cv=3, random_state=0, journal=path
+        ).fit(X_IRIS, Y_IRIS)

@@ -815,8 +815,8 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
             f"{f' (exit code {reason.group(1)})' if reason else ''}, so it is recorded as failed "
             "without being fitted again"
         )
-        for c in candidates:
-            key = self._journal_key(c, budget)
+        keys = [self._journal_key(c, budget) for c in candidates]
+        for key in keys:
             marker = self._marker(run, key)
             if marker is not None and os.path.exists(marker):
                 with open(marker) as f:
@@ -825,7 +825,7 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
                 run.failures[key] = died
         # The batch's callback context (scikit-learn >= 1.9) has had its
         # subtask; the evaluations made again are not reported to it.
-        if len(candidates) == 1 or all(self._journal_key(c, budget) in run.failures for c in candidates):
+        if len(candidates) == 1 or all(key in run.failures for key in keys):
             return self._cross_validate(run, candidates, budget, columns, attempt + 1, report=False)
         return np.concatenate([self._cross_validate(run, [c], budget, columns, report=False) for c in candidates])
 
@@ -847,9 +847,9 @@ class _BaseSkhpoSearchCV(BaseSearchCV):
         A plain dict when nothing special applies, else a :class:`~skhpo._trial._Trial`.
         """
         params, keys, replayed = [], [], []
+        needs_key = run.journal is not None or run.timeout is not None or bool(run.failures)
         for c in candidates:
             p = self._params_to_evaluate(c, budget)
-            needs_key = run.journal is not None or run.timeout is not None or run.failures
             key = self._journal_key(c, budget) if needs_key else None
             # The journal's header fixes the CV splits, so a replay has one result per split.
             replay = run.journal.lookup(key) if run.journal is not None else None

@@ -287,10 +287,6 @@ class _Patch:
         self.n_users = 0
         self._lock = threading.Lock()
 
-    @property
-    def available(self) -> bool:
-        return self.n_users > 0 or hasattr(self.module, self.name)
-
     @contextlib.contextmanager
     def installed(self) -> Iterator[bool]:
         with self._lock:

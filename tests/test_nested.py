@@ -204,7 +204,10 @@ def _weighted_data():
 def test_sample_weight_is_split_per_fold_without_routing():
     X, y, w = _weighted_data()
     FIT_RECORDS.clear()
-    search = GridSearchCV(WeightRecordingClassifier(), {"strategy": ["prior", "uniform"]}, cv=3)
+    # random_state fixed: strategy="uniform" predicts at random, and the refit below must agree
+    search = GridSearchCV(
+        WeightRecordingClassifier(random_state=0), {"strategy": ["prior", "uniform"]}, cv=3
+    )
     outer = KFold(3)
     report = nested_cv(search, X, y, cv=outer, params={"sample_weight": w})
     # 3 outer folds x (2 candidates x 3 inner folds + 1 refit)

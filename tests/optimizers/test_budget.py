@@ -98,16 +98,16 @@ RECORDED = {
     ),
     "GPOptimizer-mixed": (
         "011c417cd899 1c0830dcb78f a4ff2f0b59c2 4295e4a7ecbb fab181906ac2 d1d97692b82e "
-        "291ea8b5d50e fb628d5a6d2d f95574321275 6d40d847a02e 3e9741f2dbe3 6b44707e2ff4 "
-        "230cbb5a6923 15605d314164 44a80edf8794 535b27ceebb5 e03ad69affe9 af8a065ea28c "
-        "86a3f8928045 e38a149a8ecb d1a986edb730 3e9923937e1e 7e9cd6bbe312 563b859fdfd2 "
-        "a38d2576bacb eced356b8ea6 506fde667e71 d850b3dd2d4e 0f283b85ef8f 0ab5a5bab4f1"
+        "291ea8b5d50e eab5e8f61b8b 7ecc0b605ec9 2c236254d48f aa189187b200 f5b81023405f "
+        "33d9babba7c0 8d42eb1a9d6f 7cfd43d38900 72b68f2e5a53 29b1e601a906 207ad8f3aa10 "
+        "bd96c3f074e5 14be8cecc585 94c516946981 36e2c16d5530 8fba0ae5d98c 8a4c717eb285 "
+        "413f6d6e650e 9df105a89a97 a8f17cb8aae0 bd38b08b5994 6acf8bd1a264 adf23df2785f"
     ),
     "GPOptimizer-cash": (
         "e81e67dcb57d 66116cb74db2 468eaded4480 912951c939a2 b99029ce15f1 c8204bc4a504 "
         "644ca715959b 3c67e3331438 93ea11aadd8a d6a76864d446 24e8fc6ff969 f7c6c819d0e9 "
-        "270794aaef23 881340f5caf9 f41c6feddf91 e93576cfe12a 51b5132a6f0b fc082b0a8d5a "
-        "b3de553c5ced 6febd66459c5 f5a28ba3150d dafdc368f5c0 84a8c3191930 19d9fed24e03 "
+        "fcae99f7df88 881340f5caf9 f41c6feddf91 e93576cfe12a 51b5132a6f0b fc082b0a8d5a "
+        "b3de553c5ced 862a42c4cef1 51335086d45d dafdc368f5c0 84a8c3191930 19d9fed24e03 "
         "9e1c2e537f2c 0c3b862efd65 33e27f07657d ab2300840654 7f938f21ef9b 71a891ad43f5"
     ),
     "TPEOptimizer-mixed": (

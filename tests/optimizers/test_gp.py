@@ -457,6 +457,42 @@ def test_predict_with_gradient_matches_finite_differences_with_derivative_rows()
     assert gp.y_train_.shape == (13,)
 
 
+def test_predictions_follow_each_conditioning_of_a_used_model():
+    """The training-row arrays a GP keeps between predictions belong to that GP only.
+
+    Each model predicts before it is conditioned further; every prediction
+    must equal the textbook ``k(x)^T K^-1 y`` over that model's own rows.
+    """
+    from scipy.linalg import cho_solve
+
+    from skhpo.optimizers._gp._kernel import cross_covariance
+
+    rng = np.random.default_rng(7)
+    X = rng.random((10, 3))
+    gp = GaussianProcess().fit(X, X.sum(1))
+    xq = rng.random((6, 3))
+    def slope(x, dim, value):
+        return lambda m: m.condition_on_derivatives(np.array([x]), np.array([dim]), np.array([value]), np.array([0.1]))
+
+    steps = [
+        slope([0.0, 0.4, 0.6], 0, -0.5),
+        lambda m: m.condition_on(rng.random((2, 3)), np.array([0.2, -0.3])),
+        slope([0.7, 1.0, 0.1], 1, 0.4),
+    ]
+    models = [gp]
+    for step in steps:
+        models[-1].predict_with_gradient(xq)  # used before it is conditioned further
+        models.append(step(models[-1]))
+    for model in models + models[::-1]:
+        mean, std, _, _ = model.predict_with_gradient(xq)
+        ell, s2 = model.lengthscales_, model.variance_
+        k = cross_covariance(xq, np.full(6, -1), model.X_train_, model.dims_train_, ell, s2)
+        expected = k @ cho_solve((model.L_, True), model.ys_train_) * model.y_scale_ + model.y_mean_
+        np.testing.assert_allclose(mean, expected, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(model.predict(xq)[0], expected, rtol=1e-9, atol=1e-12)
+    assert len({len(m.X_train_) for m in models}) == 4
+
+
 def test_a_derivative_observation_tilts_the_posterior_mean():
     # Flat data; a negative derivative observed at x = 0 makes the mean fall
     # going inwards from the low bound, so x = 0 looks worse than x = 0.1.

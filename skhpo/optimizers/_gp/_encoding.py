@@ -128,6 +128,9 @@ class MixedEncoder:
         self.cat_columns = np.flatnonzero(kinds == "cat")
         self.discrete = {int(j): _Discrete(space.dims[j]) for j in np.flatnonzero(kinds != "real")}
         self._feature_of_column = dict(zip(numeric, num_feat))
+        self._cat_cols = np.array([b[0] for b in cat_blocks], dtype=int)
+        self._cat_first = np.array([b[1] for b in cat_blocks], dtype=int)
+        self._cat_sizes = np.array([b[2] for b in cat_blocks], dtype=float)
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """GP features of vectors.
@@ -147,12 +150,12 @@ class MixedEncoder:
         if len(self.numeric_columns):
             num = X[:, self.numeric_columns]
             Z[:, self.numeric_features] = np.where(np.isnan(num), INACTIVE_NUMERIC, num)
-        rows = np.arange(m)
-        for j, f0, k in self.cat_blocks:
-            u = X[:, j]
-            ok = ~np.isnan(u)
-            idx = np.clip(np.floor(np.where(ok, u, 0.0) * k), 0, k - 1).astype(int)
-            Z[rows[ok], f0 + idx[ok]] = 1.0
+        if self.cat_blocks:
+            U = X[:, self._cat_cols]  # (m, c)
+            rows, blocks = np.nonzero(~np.isnan(U))
+            k = self._cat_sizes[blocks]
+            idx = np.minimum(np.floor(U[rows, blocks] * k), k - 1).astype(int)
+            Z[rows, self._cat_first[blocks] + np.maximum(idx, 0)] = 1.0
         return Z
 
     def features_of(self, columns: np.ndarray) -> np.ndarray:

@@ -43,12 +43,14 @@ with Virtual Derivative Sign Observations", IEEE MLSP 2018.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
+
 import numpy as np
 from scipy.linalg import cho_solve, solve_triangular
-from scipy.linalg.lapack import dpotrf, dpotri
+from scipy.linalg.lapack import dpotrf, dpotri, dpotrs, dtrtrs
 from scipy.optimize import minimize
 
-from ._kernel import cross_covariance, matern52, matern52_and_g, matern52_g, matern52_h, scaled_sqdist
+from ._kernel import cross_covariance, matern52, matern52_and_g, matern52_h, scaled_sqdist
 
 __all__ = ["GaussianProcess"]
 
@@ -61,6 +63,48 @@ def _cholesky(K: np.ndarray) -> np.ndarray | None:
     """Lower Cholesky factor of ``K`` (n, n), or None if not positive definite."""
     L, info = dpotrf(K, lower=1, clean=1, overwrite_a=0)
     return L if info == 0 else None
+
+
+def _cho_solve(L: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``K^-1 B`` from the lower Cholesky factor ``L`` of ``K``.
+
+    LAPACK's ``potrs``, as :func:`scipy.linalg.cho_solve` calls it, without
+    that function's input checks: they cost more than the solve at the
+    sizes of a hyperparameter search, and ``L`` comes from ``potrf`` here.
+    """
+    X, info = dpotrs(L, B, lower=1)
+    if info != 0:  # pragma: no cover - only for malformed arguments
+        raise np.linalg.LinAlgError(f"potrs failed (info={info})")
+    return X
+
+
+def _tri_solve(L: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``L^-1 B`` for a lower-triangular ``L`` (LAPACK's ``trtrs``, unchecked as :func:`_cho_solve`)."""
+    X, info = dtrtrs(L, B, lower=1)
+    if info != 0:  # pragma: no cover - a zero on the diagonal of a Cholesky factor
+        raise np.linalg.LinAlgError(f"trtrs failed (info={info})")
+    return X
+
+
+class _TrainingRows(NamedTuple):
+    """Training-row arrays a fitted GP reuses in every gradient prediction.
+
+    ``qd`` (indices of derivative rows), ``jd`` (their dimensions), ``Xd``,
+    ``xd_j`` (each derivative row's own coordinate) and ``alpha_d`` are None
+    when every row is a function value.
+    """
+
+    Xs: np.ndarray  # (N, d) inputs over length scales
+    sqnorm: np.ndarray  # (N,) squared norms of Xs
+    inv_ell2: np.ndarray  # (d,)
+    vm: np.ndarray  # (N,) value-row mask
+    Xv: np.ndarray  # (n, d) value rows
+    alpha_v: np.ndarray  # (n,)
+    qd: np.ndarray | None
+    jd: np.ndarray | None
+    Xd: np.ndarray | None
+    xd_j: np.ndarray | None
+    alpha_d: np.ndarray | None
 
 
 class GaussianProcess:
@@ -203,12 +247,12 @@ class GaussianProcess:
         L = _cholesky(K)
         if L is None:
             return (-np.inf, np.zeros(d + 2)) if eval_gradient else -np.inf
-        alpha = cho_solve((L, True), y)  # (n,)
+        alpha = _cho_solve(L, y)  # (n,)
         lml = -0.5 * float(y @ alpha) - float(np.log(np.diag(L)).sum()) - 0.5 * n * _LOG_2PI
         if not eval_gradient:
             return lml
-        Kinv, info = dpotri(L, lower=1)  # lower triangle of K^-1
-        Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T  # (n, n)
+        Kinv, info = dpotri(L, lower=1)  # lower triangle of K^-1; L's upper triangle is zero
+        Kinv += np.tril(Kinv, -1).T  # (n, n)
         W = np.outer(alpha, alpha) - Kinv  # (n, n)
         WG = W * G  # (n, n)
         Xs = X / ell  # (n, d)
@@ -336,6 +380,7 @@ class GaussianProcess:
         self.dims_train_ = np.full(n, -1, dtype=int)
         self.L_ = L
         self.alpha_ = cho_solve((L, True), ys)  # (n,)
+        self._rows = None
 
     # ---------------------------------------------------------- prediction
     def kernel(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -361,20 +406,52 @@ class GaussianProcess:
     def _has_derivatives(self) -> bool:
         return bool(np.any(self.dims_train_ >= 0))
 
-    def _cross(self, X: np.ndarray) -> np.ndarray:
-        """Covariances of ``f`` at ``X`` (m, d) with every training row -> (m, N)."""
-        if not self._has_derivatives():
-            return self.kernel(X, self.X_train_)
-        return cross_covariance(
-            X, np.full(len(X), -1), self.X_train_, self.dims_train_, self.lengthscales_, self.variance_
-        )
+    def _cross(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, "_TrainingRows"]:
+        """Covariances of ``f`` at ``X`` (m, d) with every training row (m, N).
+
+        Also returns the squared scaled distances and the factor ``g`` of
+        the kernel (both (m, N)) and the training rows' cached arrays, which
+        the gradients need.
+        """
+        t = self._training_rows()
+        Xs = X / self.lengthscales_  # (m, d)
+        r2 = (Xs * Xs).sum(1)[:, None] + t.sqnorm[None, :] - 2.0 * (Xs @ t.Xs.T)  # (m, N)
+        np.maximum(r2, 0.0, out=r2)
+        Ks, G = matern52_and_g(r2, self.variance_)  # (m, N) each
+        if t.qd is not None:
+            # cov(f(x), df/dx_j(x_b)) = g (x_j - x_bj) / ell_j^2
+            Ks[:, t.qd] = G[:, t.qd] * (X[:, t.jd] - t.xd_j) * t.inv_ell2[t.jd]
+        return Ks, r2, G, t
 
     def _predict_std_units(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        Ks = self._cross(X)  # (m, N)
+        Ks = self._cross(X)[0]  # (m, N)
         mean = Ks @ self.alpha_  # (m,)
-        V = solve_triangular(self.L_, Ks.T, lower=True, check_finite=False)  # (N, m)
+        V = _tri_solve(self.L_, Ks.T)  # (N, m)
         var = self.variance_ - np.einsum("ij,ij->j", V, V)  # (m,)
         return mean, np.maximum(var, 1e-12 * self.variance_)
+
+    def _training_rows(self) -> "_TrainingRows":
+        """What every gradient prediction needs of the training rows, computed once per fit."""
+        if getattr(self, "_rows", None) is None:
+            X, dims, ell = self.X_train_, self.dims_train_, self.lengthscales_
+            Xs = X / ell  # (N, d)
+            vm = dims < 0
+            qd = None if vm.all() else np.flatnonzero(~vm)
+            jd = None if qd is None else dims[qd]
+            self._rows = _TrainingRows(
+                Xs=Xs,
+                sqnorm=(Xs * Xs).sum(1),
+                inv_ell2=1.0 / ell**2,
+                vm=vm,
+                Xv=X if qd is None else X[vm],
+                alpha_v=self.alpha_ if qd is None else self.alpha_[vm],
+                qd=qd,
+                jd=jd,
+                Xd=None if qd is None else X[qd],
+                xd_j=None if qd is None else X[qd, jd],
+                alpha_d=None if qd is None else self.alpha_[qd],
+            )
+        return self._rows
 
     def predict_with_gradient(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Posterior mean and std with their gradients with respect to the inputs.
@@ -390,35 +467,31 @@ class GaussianProcess:
             Gradients with respect to each input feature.
         """
         X = np.asarray(X, dtype=float)
-        ell2 = self.lengthscales_**2  # (d,)
-        vm = self.dims_train_ < 0  # value rows (N,)
-        Xv = self.X_train_[vm]  # (n, d)
-        r2 = scaled_sqdist(X, Xv, self.lengthscales_)  # (m, n)
-        G = matern52_g(r2, self.variance_)  # (m, n)
-        Ks = self._cross(X)  # (m, N)
+        # One distance matrix and one exponential serve the covariances and
+        # their gradients, for value and derivative rows alike.
+        Ks, r2, G, t = self._cross(X)  # (m, N) each
         mean = Ks @ self.alpha_  # (m,)
-        V = cho_solve((self.L_, True), Ks.T, check_finite=False).T  # (m, N) rows K^-1 k(x)
+        V = _cho_solve(self.L_, Ks.T).T  # (m, N) rows K^-1 k(x)
         var = np.maximum(self.variance_ - np.einsum("ij,ij->i", Ks, V), 1e-12 * self.variance_)
         std = np.sqrt(var)  # (m,)
         # value rows: dk(x, x_i)/dx_d = -G_i (x_d - x_id) / ell_d^2
-        Ga = G * self.alpha_[vm]  # (m, n)
-        dmean = -(X * Ga.sum(1)[:, None] - Ga @ Xv) / ell2  # (m, d)
-        VG = V[:, vm] * G  # (m, n)
-        dvar = 2.0 * (X * VG.sum(1)[:, None] - VG @ Xv) / ell2  # (m, d)
-        if not vm.all():
+        Gv, Vv = (G, V) if t.qd is None else (G[:, t.vm], V[:, t.vm])
+        Ga = Gv * t.alpha_v  # (m, n)
+        dmean = (Ga @ t.Xv - X * Ga.sum(1)[:, None]) * t.inv_ell2  # (m, d)
+        VG = Vv * Gv  # (m, n)
+        dvar = 2.0 * (X * VG.sum(1)[:, None] - VG @ t.Xv) * t.inv_ell2  # (m, d)
+        if t.qd is not None:
             # derivative rows (x_b, j): d cov(f(x), df/dx_j(x_b)) / dx_i
             #   = 2 h D_i D_j / (ell_i^2 ell_j^2) + g delta_ij / ell_j^2,  D = x - x_b
-            Xd, jd = self.X_train_[~vm], self.dims_train_[~vm]  # (q, d), (q,)
-            q = np.arange(len(jd))
-            r2d = scaled_sqdist(X, Xd, self.lengthscales_)  # (m, q)
-            Gd = matern52_g(r2d, self.variance_)
-            Hd = matern52_h(r2d, self.variance_)
-            D = X[:, None, :] - Xd[None, :, :]  # (m, q, d)
-            Dj = D[:, q, jd] / ell2[jd]  # (m, q)
-            J = (2.0 * Hd * Dj)[:, :, None] * D / ell2  # (m, q, d)
-            J[:, q, jd] += Gd / ell2[jd]
-            dmean += np.einsum("mqd,q->md", J, self.alpha_[~vm])
-            dvar -= 2.0 * np.einsum("mqd,mq->md", J, V[:, ~vm])
+            q = np.arange(len(t.qd))
+            Gd = G[:, t.qd]  # (m, q)
+            Hd = matern52_h(r2[:, t.qd], self.variance_)  # (m, q)
+            D = X[:, None, :] - t.Xd[None, :, :]  # (m, q, d)
+            Dj = D[:, q, t.jd] * t.inv_ell2[t.jd]  # (m, q)
+            J = (2.0 * Hd * Dj)[:, :, None] * D * t.inv_ell2  # (m, q, d)
+            J[:, q, t.jd] += Gd * t.inv_ell2[t.jd]
+            dmean += np.einsum("mqd,q->md", J, t.alpha_d)
+            dvar -= 2.0 * np.einsum("mqd,mq->md", J, V[:, t.qd])
         dstd = dvar / (2.0 * std[:, None])
         s = self.y_scale_
         return mean * s + self.y_mean_, std * s, dmean * s, dstd * s
@@ -497,7 +570,7 @@ class GaussianProcess:
             L22 = _cholesky(S)
             if L22 is None:  # pragma: no cover - defensive
                 return self
-        L = np.zeros((n + p, n + p))
+        L = np.zeros((n + p, n + p), order="F")
         L[:n, :n] = self.L_
         L[n:, :n] = L21t.T
         L[n:, n:] = L22
@@ -508,6 +581,7 @@ class GaussianProcess:
         new.dims_train_ = np.concatenate([self.dims_train_, dims_new])
         new.L_ = L
         new.alpha_ = cho_solve((L, True), new.ys_train_)
+        new._rows = None
         return new
 
     @property

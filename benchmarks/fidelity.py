@@ -208,8 +208,10 @@ def _run_skhpo(search: Any, tracer: _Tracer, X: Any, y: Any) -> Run:
 
 
 #: ``--bohb-min-divisor d``: HalvingBOHBSearchCV's min_resources = max_resources // d
-#: (None: its default "auto", max_resources // 27 here).
+#: (None: its default "auto", max_resources // factor**3).
 BOHB_MIN_DIVISOR: int | None = None
+#: ``--bohb-factor``: HalvingBOHBSearchCV's factor (the halving reference keeps FACTOR).
+BOHB_FACTOR: int = FACTOR
 
 
 def run_skhpo_bohb(task: FidelityTask, X: Any, y: Any, seed: int, max_time: float) -> Run:
@@ -219,7 +221,8 @@ def run_skhpo_bohb(task: FidelityTask, X: Any, y: Any, seed: int, max_time: floa
     min_resources = "auto" if BOHB_MIN_DIVISOR is None else task.max_resources // BOHB_MIN_DIVISOR
     search = HalvingBOHBSearchCV(
         task.make_estimator(), T.to_skhpo(task.neutral()), n_iter=1000, resource=task.resource,
-        max_resources=task.max_resources, min_resources=min_resources, factor=FACTOR, scoring=task.scoring, cv=_cv(), refit=False,
+        max_resources=task.max_resources, min_resources=min_resources, factor=BOHB_FACTOR, scoring=task.scoring,
+        cv=_cv(), refit=False,
         random_state=seed, n_jobs=1, max_time=max_time, callbacks=[tracer],
     )
     run = _run_skhpo(search, tracer, X, y)
@@ -354,10 +357,13 @@ def run_main(argv: list[str]) -> int:
     parser.add_argument("--tool-name-suffix", default="", help="appended to the skhpo_bohb tool name")
     parser.add_argument("--bohb-min-divisor", type=int, default=None,
                         help="HalvingBOHBSearchCV's min_resources = max_resources // this (default: 'auto')")
+    parser.add_argument("--bohb-factor", type=int, default=FACTOR,
+                        help="HalvingBOHBSearchCV's factor (default: 3, the halving reference's)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    global BOHB_MIN_DIVISOR
+    global BOHB_MIN_DIVISOR, BOHB_FACTOR
     BOHB_MIN_DIVISOR = args.bohb_min_divisor
+    BOHB_FACTOR = args.bohb_factor
     if "halving_random" not in args.tools:
         parser.error("halving_random must run: its wall time sets the others' budget")
     task = TASKS[args.task]

@@ -11,7 +11,9 @@ configurations and their scores on a fixed synthetic function, then one
 times in a row (so the last timing sees ``n + repeats - 1`` observations);
 the median is reported. The cheap TPE optimizers get more repeats
 (``--tpe-repeats``): on a shared machine single timings of a few
-milliseconds are noisy.
+milliseconds are noisy. ``--seeds k`` pools the timings of ``k`` seeds
+(each its own prefill and optimizer), and ``--only skhpo`` times only
+skhpo's optimizers (to compare two revisions of them).
 
 * GP: skhpo ``GPOptimizer`` (defaults) vs scikit-optimize ``Optimizer``
   (defaults, ``base_estimator="GP"``), at 50 and 200 observations.
@@ -193,17 +195,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=7, help="timed ask+tell cycles for the GP optimizers")
     ap.add_argument("--tpe-repeats", type=int, default=15, help="timed ask+tell cycles for the TPE optimizers")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="pool the timings of this many seeds (seed, seed + 1, ...), each its own prefill")
+    ap.add_argument("--only", default=None, help="only the optimizers whose label contains this text")
     ap.add_argument("--families", nargs="+", default=["gp", "tpe"], choices=["gp", "tpe"])
     ap.add_argument("--out", type=Path, default=None, help="CSV of the timings (a .md table goes beside it)")
     args = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
     rows = []
     for family, name, sizes, fn in CASES:
-        if family not in args.families:
+        if family not in args.families or (args.only and args.only not in name):
             continue
         for n in sizes:
             try:
-                times = fn(n, args.tpe_repeats if family == "tpe" else args.repeats, args.seed)
+                repeats = args.tpe_repeats if family == "tpe" else args.repeats
+                times = [t for s in range(args.seed, args.seed + args.seeds) for t in fn(n, repeats, s)]
                 row = {"family": family, "optimizer": name, "n": n, "status": "ok", "median": float(np.median(times)),
                        "min": float(np.min(times)), "max": float(np.max(times)), "times": json.dumps([round(t, 5) for t in times])}
             except (ImportError, AttributeError) as exc:

@@ -162,7 +162,10 @@ class AcquisitionMaximizer:
             X[:, cols] = flat.reshape(p, c)
             v, g = acq(X, cols)
             v = np.where(np.isfinite(v), v, -1e10)
-            return -float(v.sum()), -np.nan_to_num(g).ravel()
+            g = g.ravel()
+            if not np.isfinite(g).all():
+                g = np.nan_to_num(g)
+            return -float(v.sum()), -g
 
         start = X0[:, cols].ravel()
         try:

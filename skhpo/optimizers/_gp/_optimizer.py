@@ -305,6 +305,8 @@ class GPOptimizer(BaseOptimizer):
                 return log_pi(mu, sd, best, xi)
             return neg_lcb(mu, sd, kappa)
 
+        features: dict[bytes, np.ndarray] = {}  # GP feature of each column set's columns
+
         def acq(X: np.ndarray, cols: np.ndarray | None = None):  # noqa: ANN202
             Z = enc.transform(X)  # (m, n_features)
             if cols is None:
@@ -312,7 +314,10 @@ class GPOptimizer(BaseOptimizer):
                 return utility(mu, sd)[0]
             mu, sd, dmu, dsd = gp.predict_with_gradient(Z)
             v, a, b = utility(mu, sd)
-            feats = enc.features_of(cols)
+            key = cols.tobytes()
+            feats = features.get(key)
+            if feats is None:
+                feats = features[key] = enc.features_of(cols)
             return v, a[:, None] * dmu[:, feats] + b[:, None] * dsd[:, feats]
 
         return acq

@@ -107,6 +107,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .synthetic import _H6_A, _H6_ALPHA, _H6_P, HARTMANN6_MIN
+
 LEVELS = (10, 20, 40)
 DECISION_LEVELS = (20, 40)
 DEFAULT = "default"
@@ -151,26 +153,7 @@ def counting_ones_true(params: dict) -> float:
     return float(sum(int(params[f"c{i}"]) for i in range(N_CAT)) + sum(params[f"x{i}"] for i in range(N_CONT)))
 
 
-_H6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
-_H6_A = np.array(
-    [
-        [10, 3, 17, 3.5, 1.7, 8],
-        [0.05, 10, 17, 0.1, 8, 14],
-        [3, 3.5, 1.7, 10, 17, 8],
-        [17, 8, 0.05, 10, 0.1, 14],
-    ],
-    dtype=float,
-)
-_H6_P = 1e-4 * np.array(
-    [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ],
-    dtype=float,
-)
-H6_OPT = 3.32236801141551
+H6_OPT = -HARTMANN6_MIN  # the maximum of -hartmann6
 H6_NOISE = 0.05
 
 

@@ -212,6 +212,8 @@ def _run_skhpo(search: Any, tracer: _Tracer, X: Any, y: Any) -> Run:
 BOHB_MIN_DIVISOR: int | None = None
 #: ``--bohb-factor``: HalvingBOHBSearchCV's factor (the halving reference keeps FACTOR).
 BOHB_FACTOR: int = FACTOR
+#: ``--bohb-random-fraction``: HalvingBOHBSearchCV's random_fraction (None: its default).
+BOHB_RANDOM_FRACTION: float | None = None
 
 
 def run_skhpo_bohb(task: FidelityTask, X: Any, y: Any, seed: int, max_time: float) -> Run:
@@ -225,6 +227,8 @@ def run_skhpo_bohb(task: FidelityTask, X: Any, y: Any, seed: int, max_time: floa
         cv=_cv(), refit=False,
         random_state=seed, n_jobs=1, max_time=max_time, callbacks=[tracer],
     )
+    if BOHB_RANDOM_FRACTION is not None:
+        search.set_params(random_fraction=BOHB_RANDOM_FRACTION)
     run = _run_skhpo(search, tracer, X, y)
     if search.continuation_ is not None and tracer.n_full:
         # Each candidate's fold models are trained once, up to its last rung:
@@ -359,11 +363,14 @@ def run_main(argv: list[str]) -> int:
                         help="HalvingBOHBSearchCV's min_resources = max_resources // this (default: 'auto')")
     parser.add_argument("--bohb-factor", type=int, default=FACTOR,
                         help="HalvingBOHBSearchCV's factor (default: 3, the halving reference's)")
+    parser.add_argument("--bohb-random-fraction", type=float, default=None,
+                        help="HalvingBOHBSearchCV's random_fraction (default: its own)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    global BOHB_MIN_DIVISOR, BOHB_FACTOR
+    global BOHB_MIN_DIVISOR, BOHB_FACTOR, BOHB_RANDOM_FRACTION
     BOHB_MIN_DIVISOR = args.bohb_min_divisor
     BOHB_FACTOR = args.bohb_factor
+    BOHB_RANDOM_FRACTION = args.bohb_random_fraction
     if "halving_random" not in args.tools:
         parser.error("halving_random must run: its wall time sets the others' budget")
     task = TASKS[args.task]

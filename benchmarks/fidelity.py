@@ -27,7 +27,7 @@ SMAC inside its target function at ``max_budget``; the halving search has one
 point, (its wall time, its ``best_score_``). Run::
 
     nice -n 10 python -m benchmarks.fidelity --task lgbm_diamonds_trees \\
-        --seeds 5 --time-factor 1.25 --out benchmarks/results/fid_lgbm_diamonds_trees.csv
+        --seeds 5 --time-factor 1.25 --out benchmarks/results/fidnow_lgbm_diamonds_trees.csv
     python -m benchmarks.fidelity report benchmarks/results/fid_*.csv \\
         --md benchmarks/results/fidelity.md --png docs/img/bohb_wall_time.png
 """

@@ -41,8 +41,9 @@ TRIAL_SOURCES: list[tuple[str, list[str], str]] = [
     ("skhpo TPESearchCV", ["tpe_surrogate.csv", "tpe_surrogate_b.csv"], "skhpo_tpe"),
     ("Optuna TPE", ["tpe_surrogate.csv", "tpe_surrogate_b.csv"], "optuna_tpe"),
     ("hyperopt TPE", ["tpe_surrogate.csv", "tpe_surrogate_b.csv"], "hyperopt"),
-    ("skhpo BayesSearchCV", ["bounds_after_runs.csv"], "skhpo_bayes"),
-    ("scikit-optimize", ["bounds_skopt_runs.csv", "bounds_skopt_b_runs.csv", "surrogate_skopt_cash4.csv"], "skopt"),
+    ("skhpo BayesSearchCV", ["bounds_now_runs.csv"], "skhpo_bayes"),
+    ("scikit-optimize", ["bounds_skopt_runs.csv", "bounds_skopt_b_runs.csv", "bounds_skopt_c_runs.csv",
+                         "surrogate_skopt_cash4.csv"], "skopt"),
     ("skhpo EvolutionSearchCV", ["evo_main.csv"], "skhpo_evo"),
     ("sklearn-genetic-opt", ["evo_main.csv"], "ga"),
 ]
@@ -50,11 +51,11 @@ TRIAL_TASKS = ["svc_digits", "xgb_breast_cancer", "lgbm_classif", "hgb_friedman"
 
 #: (label, files: one median per file and observation count, optimizer name in the files).
 OVERHEAD_SOURCES: list[tuple[str, list[str], str]] = [
-    ("skhpo GPOptimizer", [f"overhead_after_{i}.csv" for i in (3, 4, 5)], "skhpo GPOptimizer"),
+    ("skhpo GPOptimizer", [f"overhead_gp_after_{i}.csv" for i in range(1, 6)], "skhpo GPOptimizer"),
     ("skhpo GPOptimizer before the bound fix",
-     [f"overhead_base_{i}.csv" for i in (3, 4, 5)], "skhpo GPOptimizer"),
+     [f"overhead_gp_base_{i}.csv" for i in range(1, 6)], "skhpo GPOptimizer"),
     ("scikit-optimize Optimizer (GP)",
-     [f"overhead_{k}_{i}.csv" for k in ("after", "base") for i in (3, 4, 5)], "skopt Optimizer (GP)"),
+     [f"overhead_{k}_{i}.csv" for k in ("after", "base") for i in (6, 7, 8)], "skopt Optimizer (GP)"),
     ("skhpo TPEOptimizer", [f"overhead_tpe_{i}.csv" for i in (1, 2, 3)], "skhpo TPEOptimizer"),
     ("Optuna TPESampler (multivariate)", [f"overhead_tpe_{i}.csv" for i in (1, 2, 3)],
      "optuna TPESampler (default: multivariate)"),
@@ -63,10 +64,10 @@ OVERHEAD_SOURCES: list[tuple[str, list[str], str]] = [
 ]
 
 FIDELITY_SOURCES = [
-    "fid_lgbm_diamonds_trees.csv",
-    "fid_lgbm_diamonds_rows.csv",
-    "fid2_lgbm_diamonds_trees.csv",
-    "fid2_lgbm_diamonds_rows.csv",
+    "fidnow_lgbm_diamonds_trees.csv",
+    "fidnow_lgbm_diamonds_rows.csv",
+    "fidnow9_lgbm_diamonds_trees.csv",
+    "fidnow9_lgbm_diamonds_rows.csv",
 ]
 
 

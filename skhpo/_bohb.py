@@ -158,6 +158,14 @@ class HalvingBOHBSearchCV(_BaseSkhpoSearchCV):
     candidate that failed or scored a non-finite value is never promoted
     and never best.
 
+    The defaults of ``factor``, ``random_fraction`` and
+    ``min_model_observations`` are those of Falkner et al. A larger
+    ``factor`` or no random draws did better on synthetic multi-fidelity
+    functions, whose cost is proportional to the budget, but a larger
+    ``factor`` was slower on real fits, which have a fixed cost each, and
+    the random draws guard against a model misled by small budgets; the
+    benchmark page of the documentation has the numbers.
+
     {driver_notes}
 
     References

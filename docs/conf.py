@@ -101,10 +101,9 @@ numpydoc_xref_param_type = False
 # Docstrings are checked by numpydoc as the pages are built; with -W, a
 # failing check fails the build. GL08 no docstring; PR01 a parameter not
 # documented; PR02 a documented parameter not in the signature; PR03 wrong
-# order; RT01 no Returns section; SS01 no summary line; SA03/SA04 See Also
-# entries. PR07 (a parameter without a description) is not checked yet:
-# several skhpo.space methods still have such parameters.
-numpydoc_validation_checks = {"GL08", "PR01", "PR02", "PR03", "RT01", "SS01", "SA03", "SA04"}
+# order; PR07 a parameter without a description; RT01 no Returns section;
+# SS01 no summary line; SA03/SA04 See Also entries.
+numpydoc_validation_checks = {"GL08", "PR01", "PR02", "PR03", "PR07", "RT01", "SS01", "SA03", "SA04"}
 numpydoc_validation_exclude = {"^" + re.escape(name) + "$" for name in _INHERITED_DOCSTRINGS}
 
 # -- Markdown pages (user guide, design, benchmarks) through MyST -------------

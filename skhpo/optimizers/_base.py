@@ -402,6 +402,7 @@ class BaseOptimizer(ABC):
         Parameters
         ----------
         candidates : list of Candidate
+            Candidates from this optimizer's :meth:`ask` (at any budget).
         budget : float or None, default=None
             ``None`` is the full budget.
 

@@ -477,6 +477,8 @@ class SearchSpace:
         Parameters
         ----------
         X : ndarray of shape (n, n_columns)
+            Unit vectors, one per row (a single vector is taken as one row);
+            not modified.
 
         Returns
         -------
@@ -522,7 +524,9 @@ class SearchSpace:
         Parameters
         ----------
         n : int
+            Number of vectors.
         rng : numpy.random.Generator
+            Source of the draws.
 
         Returns
         -------
@@ -539,6 +543,8 @@ class SearchSpace:
         Parameters
         ----------
         n : int
+            Number of vectors: the first ``n`` points of a sequence of the
+            next power of two.
         rng : numpy.random.Generator
             Seeds the scrambling.
 

@@ -4,7 +4,9 @@
 scores the model it selects on that fold's held-out rows; ``NestedCVReport``
 holds what came out: the outer scores, the inner best scores (the gap between
 the two is the optimism of selecting on the inner scores), the parameters and
-the model family each fold chose, and how stable that choice is.
+the model family each fold chose, how stable that choice is, and the error
+of any fold whose search failed (scored ``error_score``, as in
+``cross_validate``).
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ class NestedCVReport:
     searches : list of fitted search objects, default=None
         Each fold's fitted search, kept when ``nested_cv`` was called with
         ``return_searches=True``.
+    errors : list of (str or None) of length n_folds, default=None
+        For each fold, the error its search raised (``"<type>: <message>"``)
+        when the fold failed and ``nested_cv`` scored it ``error_score``,
+        else None. None means no fold failed. A failed fold chose nothing:
+        its ``best_params`` should be ``{}`` and its family None, and it is
+        left out of ``stability`` whatever they hold.
 
     Attributes
     ----------
@@ -74,22 +82,32 @@ class NestedCVReport:
         Number of outer folds.
     mean, std : float
         Mean and standard deviation (``ddof=0``, as :func:`numpy.std`) of the
-        outer scores.
+        outer scores, all of them: a failed fold counts with its
+        ``error_score``, so they are NaN when that is NaN (as the mean of
+        ``cross_validate``'s scores would be) and pulled down when it is,
+        say, 0.0. ``np.nanmean(report.outer_scores)`` gives the mean over
+        the folds that did not fail.
     inner_mean : float
-        Mean of the inner best scores.
+        Mean of the inner best scores (NaN when a fold failed, as a failed
+        fold's inner best score is NaN).
     gaps : ndarray of shape (n_folds,)
-        ``inner_best_scores - outer_scores``, fold by fold.
+        ``inner_best_scores - outer_scores``, fold by fold (NaN for a failed
+        fold).
     selection_bias : float
         ``inner_mean - mean``: how much the inner best score overstates the
         score the selected models reach on unseen rows. Positive values are
         the usual case (the best of many noisy estimates is optimistic).
+        NaN when a fold failed; ``np.nanmean(report.gaps)`` is the bias over
+        the folds that did not.
     stability : dict
-        How consistently the folds chose. ``stability["family"]`` (only when
-        families are recorded) and ``stability[name]`` for each searched
-        parameter other than estimator-valued ones (those are the family)
-        are dicts with ``"kind"`` and ``"n_folds"`` (folds in which the
-        parameter was chosen: in a space of several sub-spaces, a parameter
-        of one sub-space is not chosen in every fold), and
+        How consistently the folds chose; failed folds chose nothing and
+        are left out. ``stability["family"]`` (only when families are
+        recorded) and ``stability[name]`` for each searched parameter other
+        than estimator-valued ones (those are the family) are dicts with
+        ``"kind"`` and ``"n_folds"`` (folds in which the parameter was
+        chosen: in a space of several sub-spaces, a parameter of one
+        sub-space is not chosen in every fold; a failed fold chooses none),
+        and
 
         - ``kind="categorical"`` (and the family): ``"mode"``, the value
           chosen most often (the earliest fold's on ties), and ``"share"``,
@@ -144,6 +162,7 @@ class NestedCVReport:
         n_train: Any = None,
         n_test: Any = None,
         searches: Any = None,
+        errors: Any = None,
     ) -> None:
         self.outer_scores = np.asarray(outer_scores, dtype=float).reshape(-1)
         n = len(self.outer_scores)
@@ -167,6 +186,7 @@ class NestedCVReport:
         self.n_train = self._counts("n_train", n_train, n)
         self.n_test = self._counts("n_test", n_test, n)
         self.searches = None if searches is None else self._objects("searches", searches, n)
+        self.errors = [None if e is None else str(e) for e in self._objects("errors", errors, n)]
 
         self.n_folds = n
         self.mean = float(np.mean(self.outer_scores))
@@ -174,7 +194,12 @@ class NestedCVReport:
         self.inner_mean = float(np.mean(self.inner_best_scores))
         self.gaps = self.inner_best_scores - self.outer_scores
         self.selection_bias = self.inner_mean - self.mean
-        self.stability = _stability(self.best_params, self.family, self.log_params)
+        chose = [e is None for e in self.errors]
+        self.stability = _stability(
+            [p for p, ok in zip(self.best_params, chose) if ok],
+            [f for f, ok in zip(self.family, chose) if ok],
+            self.log_params,
+        )
 
     @staticmethod
     def _column(name: str, values: Any, n: int) -> np.ndarray:
@@ -207,11 +232,11 @@ class NestedCVReport:
         dict of str -> list
             Columns ``fold``, ``outer_score``, ``inner_best_score``, ``gap``
             (inner minus outer), ``family``, ``subspace``, ``n_candidates``,
-            ``fit_time``, ``score_time``, ``n_train``, ``n_test``, ``params``
-            (the dicts) and one ``param_<name>`` column per parameter chosen
-            in any fold (None in folds that did not choose it), as in
-            ``cv_results_``. ``pandas.DataFrame(report.to_dict())`` gives
-            the table.
+            ``fit_time``, ``score_time``, ``n_train``, ``n_test``, ``error``
+            (the error of a failed fold, else None), ``params`` (the dicts)
+            and one ``param_<name>`` column per parameter chosen in any fold
+            (None in folds that did not choose it), as in ``cv_results_``.
+            ``pandas.DataFrame(report.to_dict())`` gives the table.
 
         Examples
         --------
@@ -234,6 +259,7 @@ class NestedCVReport:
             "score_time": self.score_times.tolist(),
             "n_train": list(self.n_train),
             "n_test": list(self.n_test),
+            "error": list(self.errors),
             "params": [dict(p) for p in self.best_params],
         }
         for name in names:
@@ -257,10 +283,28 @@ class NestedCVReport:
           inner best score 0.95 ± 0
           selection bias   +0.05  (inner best - outer)
           C: numeric, median 1, coefficient of variation 0 (2 of 2 folds)
+
+        A failed fold (see ``errors``) is counted, and its NaN outer score
+        makes the means NaN:
+
+        >>> failed = NestedCVReport([0.8, float("nan")], [0.95, float("nan")],
+        ...                         [{"C": 1.0}, {}], errors=[None, "ValueError: bad"])
+        >>> print(failed.summary())
+        Nested CV, 2 outer folds, metric 'score'
+          failed folds     1 of 2 (outer score set to error_score)
+          outer score      nan ± nan  (mean ± std over folds)
+          inner best score nan ± nan
+          selection bias   +nan  (inner best - outer)
+          C: numeric, median 1, coefficient of variation 0 (1 of 2 folds)
         """
         by = f" of {self.searcher}" if self.searcher else ""
         lines = [
             f"Nested CV{by}, {self.n_folds} outer fold{'s' if self.n_folds != 1 else ''}, metric {self.metric!r}",
+        ]
+        n_failed = sum(e is not None for e in self.errors)
+        if n_failed:
+            lines.append(f"  failed folds     {n_failed} of {self.n_folds} (outer score set to error_score)")
+        lines += [
             f"  outer score      {self.mean:.4g} ± {self.std:.2g}  (mean ± std over folds)",
             f"  inner best score {self.inner_mean:.4g} ± {float(np.std(self.inner_best_scores)):.2g}",
             f"  selection bias   {self.selection_bias:+.3g}  (inner best - outer)",
@@ -291,8 +335,10 @@ class NestedCVReport:
         """Draw each fold's inner best score and outer score, and the gap.
 
         One marker per fold for each series, a vertical segment between the
-        two (the fold's gap), and dashed lines at the two means. With
-        families, each fold's tick names the family it chose.
+        two (the fold's gap), and dashed lines at the two means (left out
+        when a mean is NaN). With families, each fold's tick names the
+        family it chose. A failed fold's tick says so; its NaN scores draw
+        nothing (the other folds are drawn as usual).
 
         Parameters
         ----------
@@ -330,11 +376,14 @@ class NestedCVReport:
         (self.outer_line_,) = ax.plot(
             folds, self.outer_scores, "s", label=f"outer test ({self.mean:.4g} ± {self.std:.2g})", zorder=2
         )
-        ax.axhline(self.inner_mean, ls=":", color=self.inner_line_.get_color(), lw=1)
-        ax.axhline(self.mean, ls="--", color=self.outer_line_.get_color(), lw=1)
+        if not math.isnan(self.inner_mean):
+            ax.axhline(self.inner_mean, ls=":", color=self.inner_line_.get_color(), lw=1)
+        if not math.isnan(self.mean):
+            ax.axhline(self.mean, ls="--", color=self.outer_line_.get_color(), lw=1)
         ax.set_xticks(folds)
-        if any(f is not None for f in self.family):
-            ax.set_xticklabels([f"{k}\n{f}" if f is not None else str(k) for k, f in enumerate(self.family)])
+        tags = ["failed" if e is not None else f for f, e in zip(self.family, self.errors)]
+        if any(t is not None for t in tags):
+            ax.set_xticklabels([f"{k}\n{t}" if t is not None else str(k) for k, t in enumerate(tags)])
         ax.set_xlabel("outer fold")
         ax.set_ylabel(self.metric)
         ax.set_title(f"selection bias {self.selection_bias:+.3g} (inner best - outer)")
@@ -429,6 +478,7 @@ def nested_cv(
     verbose: int = 0,
     pre_dispatch: Any = "2*n_jobs",
     return_searches: bool = False,
+    error_score: Any = np.nan,
 ) -> NestedCVReport:
     """Nested cross-validation of a hyperparameter search.
 
@@ -493,7 +543,17 @@ def nested_cv(
         joblib's ``pre_dispatch`` for the outer folds.
     return_searches : bool, default=False
         Keep each fold's fitted search in the report's ``searches`` (their
-        ``cv_results_`` show each inner search in full).
+        ``cv_results_`` show each inner search in full). A failed fold's
+        search is kept as its error left it.
+    error_score : 'raise' or float, default=np.nan
+        What a fold whose search fails gets, as in
+        :func:`~sklearn.model_selection.cross_validate`. A fold fails when
+        its search's ``fit`` or its outer ``score`` raises an exception
+        (its refit failed, every candidate failed, the outer scorer
+        failed, ...). With ``"raise"``, that exception propagates unchanged
+        and ends the call. With a number, the fold's outer score is that
+        number, the other folds go on, and a ``FitFailedWarning`` lists
+        the errors at the end; see Notes.
 
     Returns
     -------
@@ -507,8 +567,17 @@ def nested_cv(
         If ``search`` is not a ``BaseSearchCV``.
     ValueError
         If ``search.refit`` is False (or a callable with several metrics),
-        if ``cv`` is invalid or gives no split, or if ``groups`` is passed
-        twice or with metadata routing enabled.
+        if ``cv`` is invalid or gives no split, if ``groups`` is passed
+        twice or with metadata routing enabled, if ``error_score`` is
+        neither ``"raise"`` nor a real number (checked before any fit), or
+        if every outer fold failed (the message lists the errors).
+
+    Warns
+    -----
+    FitFailedWarning
+        Once, after all the folds, when some (not all) of them failed and
+        ``error_score`` is a number: how many, the ``error_score`` used, and
+        each distinct error with the folds it ended.
 
     See Also
     --------
@@ -534,6 +603,22 @@ def nested_cv(
     beside it (``runs/svc.jsonl`` gives ``runs/svc.outer0.jsonl``,
     ``runs/svc.outer1.jsonl``, ...), set with ``set_params``; so the folds
     never write to one file, and a rerun resumes each fold from its own.
+
+    **Failed folds.** With a numeric ``error_score``, an exception (not a
+    ``KeyboardInterrupt`` or ``SystemExit``) raised by a fold's search,
+    during its ``fit`` or the outer ``score``, does not end the call: the
+    fold's outer score is ``error_score``, its inner best score and
+    ``score_time`` are NaN, its ``best_params`` ``{}``, its family,
+    sub-space and ``n_candidates`` None (even when only the outer scorer
+    failed, nothing the fold chose is reported), its ``fit_time`` the time
+    until the failure, and the report's ``errors`` holds the error text
+    (``"<type>: <message>"``). Failed folds are left out of
+    ``stability``; the mean and std of the outer scores count them, so they
+    are NaN with the default ``error_score=np.nan``, as for
+    ``cross_validate``'s scores. A failure inside the inner search that
+    the search itself absorbs (a candidate scored with the search's own
+    ``error_score``) is not a failed fold. If every fold fails, a
+    ``ValueError`` lists the errors.
 
     **Private scikit-learn name.** Rows are taken with
     ``sklearn.utils._safe_indexing`` (arrays, sparse matrices, DataFrames,
@@ -572,6 +657,7 @@ def nested_cv(
             "To cross-validate a plain estimator use sklearn.model_selection.cross_validate."
         )
     _check_refit(search)
+    _check_error_score(error_score)
     if params is not None and not isinstance(params, dict):
         raise TypeError(f"params must be a dict of metadata or None, got params={params!r}.")
     params = {} if params is None else dict(params)
@@ -627,10 +713,14 @@ def nested_cv(
             _index_params(score_params, test, n_samples),
             pairwise,
             return_searches,
+            error_score,
         )
         for fold_search, (train, test) in zip(searches, splits)
     )
+    errors = [f["error"] for f in folds]
+    _warn_or_raise_about_failed_folds(errors, error_score)
     log_params = set().union(*(f["log_params"] for f in folds))
+    metric = next(f["metric"] for f in folds if f["error"] is None)
     return NestedCVReport(
         outer_scores=[f["outer_score"] for f in folds],
         inner_best_scores=[f["inner_best_score"] for f in folds],
@@ -638,7 +728,7 @@ def nested_cv(
         family=[f["family"] for f in folds],
         subspace=[f["subspace"] for f in folds],
         log_params=log_params,
-        metric=folds[0]["metric"],
+        metric=metric,
         searcher=type(search).__name__,
         fit_times=[f["fit_time"] for f in folds],
         score_times=[f["score_time"] for f in folds],
@@ -646,6 +736,53 @@ def nested_cv(
         n_train=[len(train) for train, _ in splits],
         n_test=[len(test) for _, test in splits],
         searches=[f["search"] for f in folds] if return_searches else None,
+        errors=errors,
+    )
+
+
+def _check_error_score(error_score: Any) -> None:
+    if isinstance(error_score, str) and error_score == "raise":
+        return
+    if isinstance(error_score, numbers.Real) and not isinstance(error_score, (bool, np.bool_)):
+        return
+    raise ValueError(
+        "error_score must be 'raise' or a real number (the outer score of a failed fold, "
+        f"such as np.nan or 0.0), got error_score={error_score!r}."
+    )
+
+
+def _warn_or_raise_about_failed_folds(errors: list, error_score: Any) -> None:
+    """One FitFailedWarning for the failed folds; a ValueError if they all failed."""
+    from sklearn.exceptions import FitFailedWarning
+
+    from ._warn import warn_user
+
+    failed: dict[str, list[int]] = {}
+    for k, error in enumerate(errors):
+        if error is not None:
+            failed.setdefault(error, []).append(k)
+    if not failed:
+        return
+    n_failed, n = sum(len(ks) for ks in failed.values()), len(errors)
+    details = "\n".join(
+        f"{'-' * 80}\n{len(ks)} fold{'s' if len(ks) != 1 else ''} (outer fold"
+        f"{'s' if len(ks) != 1 else ''} {', '.join(map(str, ks))}) failed with:\n{error}"
+        for error, ks in failed.items()
+    )
+    if n_failed == n:
+        raise ValueError(
+            f"\nEvery one of the {n} outer folds failed: each fold's search raised an error, so "
+            "nested_cv has no outer score to report. The search is very likely misconfigured "
+            "for this data; set error_score='raise' to see the first error with its traceback.\n"
+            f"The errors:\n{details}"
+        )
+    warn_user(
+        f"\n{n_failed} of the {n} outer folds failed: their search raised an error, so their "
+        f"outer score is set to error_score={error_score} and they are left out of the "
+        "stability of the choices; the other folds are reported as usual. Set "
+        "error_score='raise' to see the error with its traceback.\n"
+        f"The errors:\n{details}",
+        FitFailedWarning,
     )
 
 
@@ -746,8 +883,13 @@ def _fit_fold(
     score_params: dict,
     pairwise: bool,
     keep_search: bool,
+    error_score: Any = "raise",
 ) -> dict:
-    """Fit one outer fold's search, score its selected model on the test rows."""
+    """Fit one outer fold's search, score its selected model on the test rows.
+
+    With a numeric ``error_score``, an exception of the search's ``fit`` or
+    ``score`` makes a failed fold (scored ``error_score``) instead.
+    """
     from sklearn.utils import _safe_indexing
 
     X_train = _rows(X, train, train if pairwise else None)
@@ -756,14 +898,33 @@ def _fit_fold(
     y_test = None if y is None else _safe_indexing(y, test)
 
     start = time.perf_counter()
-    if y_train is None:
-        search.fit(X_train, **fit_params)
-    else:
-        search.fit(X_train, y_train, **fit_params)
-    fit_time = time.perf_counter() - start
-    start = time.perf_counter()
-    outer_score = float(search.score(X_test, y_test, **score_params))
-    score_time = time.perf_counter() - start
+    fit_time = None
+    try:
+        if y_train is None:
+            search.fit(X_train, **fit_params)
+        else:
+            search.fit(X_train, y_train, **fit_params)
+        fit_time = time.perf_counter() - start
+        start = time.perf_counter()
+        outer_score = float(search.score(X_test, y_test, **score_params))
+        score_time = time.perf_counter() - start
+    except Exception as exc:
+        if isinstance(error_score, str):  # "raise", checked by nested_cv
+            raise
+        return {
+            "outer_score": float(error_score),
+            "inner_best_score": float("nan"),
+            "best_params": {},
+            "family": None,
+            "subspace": None,
+            "log_params": set(),
+            "metric": None,
+            "fit_time": time.perf_counter() - start if fit_time is None else fit_time,
+            "score_time": float("nan"),
+            "n_candidates": None,
+            "search": search if keep_search else None,
+            "error": f"{type(exc).__name__}: {exc}",
+        }
 
     metric = search.refit if getattr(search, "multimetric_", False) else "score"
     results = search.cv_results_
@@ -781,6 +942,7 @@ def _fit_fold(
         "score_time": score_time,
         "n_candidates": len(results["params"]),
         "search": search if keep_search else None,
+        "error": None,
     }
 
 

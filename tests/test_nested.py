@@ -1,6 +1,7 @@
 """nested_cv and NestedCVReport: outer loop, routing, report numbers, plot, errors."""
 
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 import sklearn
 from joblib import cpu_count
 from scipy import stats
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification
 from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, make_scorer
 from sklearn.metrics.pairwise import linear_kernel
@@ -458,3 +460,210 @@ def test_bad_refit_groups_and_params():
         nested_cv(_tpe(), X_IRIS, Y_IRIS, params=[("sample_weight", None)])
     with pytest.raises(TypeError, match="must then be a path"):
         nested_cv(JournalGridSearchCV(DecisionTreeClassifier(), grid, journal=object()), X_IRIS, Y_IRIS, cv=2)
+
+
+# ------------------------------------------------------------ failed folds
+class MarkerError(RuntimeError):
+    """The error MarkerClassifier raises."""
+
+
+class MarkerClassifier(ClassifierMixin, BaseEstimator):
+    """LogisticRegression on columns 1: of X; column 0 is the row id.
+
+    A model trained on none of the ``marker`` rows is broken: it raises
+    MarkerError in ``fit`` (``fail_in="fit"``) or when asked to predict a
+    marker row (``fail_in="predict"``).
+    """
+
+    def __init__(self, C=1.0, marker=(), fail_in="fit"):
+        self.C = C
+        self.marker = marker
+        self.fail_in = fail_in
+
+    def fit(self, X, y):
+        X = np.asarray(X)
+        FIT_RECORDS.append((X[:, 0].astype(int), None))
+        self.broken_ = not np.isin(X[:, 0], self.marker).any()
+        if self.broken_ and self.fail_in == "fit":
+            raise MarkerError("trained on none of the marker rows")
+        self.model_ = LogisticRegression(C=self.C).fit(X[:, 1:], y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        X = np.asarray(X)
+        if self.broken_ and self.fail_in == "predict" and np.isin(X[:, 0], self.marker).any():
+            raise MarkerError("asked to predict a marker row")
+        return self.model_.predict(X[:, 1:])
+
+
+OUTER = KFold(3)
+
+
+def _marked_data():
+    """60 rows with their id in column 0, and the marker: the test rows of outer fold 0.
+
+    Every model fitted in outer fold 0 is trained on none of them (so it is
+    broken); in folds 1 and 2 every inner and refit training set holds some
+    (20 marker rows among 40, inner test sets of 13 or 14 rows).
+    """
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    X = np.column_stack([np.arange(60), X])
+    marker = tuple(int(i) for i in next(OUTER.split(X))[1])
+    return X, y, marker
+
+
+def _marker_search(marker, fail_in="fit", inner_error_score="raise"):
+    return GridSearchCV(
+        MarkerClassifier(marker=marker, fail_in=fail_in), {"C": [0.01, 1.0]}, cv=3, error_score=inner_error_score
+    )
+
+
+def _run(*args, **kwargs):
+    """nested_cv, and the FitFailedWarnings it gave."""
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        report = nested_cv(*args, **kwargs)
+    return report, [w for w in record if issubclass(w.category, FitFailedWarning)]
+
+
+FAILURES = {
+    # the inner search stops at its first failed fit
+    "inner fit, inner error_score=raise": ("fit", "raise", "MarkerError: trained on none of the marker rows"),
+    # every inner fit fails: the inner search raises its all-fits-failed ValueError
+    "every inner fit": ("fit", np.nan, "ValueError: \nAll the 6 fits failed."),
+    # the search fits, but the outer scorer fails on the refitted model
+    "outer score": ("predict", "raise", "MarkerError: asked to predict a marker row"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAILURES))
+def test_failed_fold_is_scored_nan_and_the_others_go_on(case):
+    fail_in, inner_error_score, error = FAILURES[case]
+    X, y, marker = _marked_data()
+    search = _marker_search(marker, fail_in, inner_error_score)
+    report, caught = _run(search, X, y, cv=OUTER)
+    alone, none = _run(search, X, y, cv=list(OUTER.split(X))[1:])
+    assert none == []
+
+    assert np.isnan(report.outer_scores[0]) and np.isnan(report.inner_best_scores[0])
+    np.testing.assert_array_equal(report.outer_scores[1:], alone.outer_scores)
+    np.testing.assert_array_equal(report.inner_best_scores[1:], alone.inner_best_scores)
+    assert report.best_params == [{}] + alone.best_params
+    assert report.family == [None] * 3 and report.subspace == [None] * 3
+    assert report.n_candidates == [None, 2, 2]
+    assert np.isnan(report.score_times[0]) and np.isfinite(report.score_times[1:]).all()
+    assert np.isfinite(report.fit_times).all() and (report.fit_times >= 0).all()
+    assert report.n_train == [40, 40, 40] and report.metric == "score"
+    assert report.errors[0].startswith(error) and report.errors[1:] == [None, None]
+    # stability from the two folds that chose, n_folds counting them
+    assert report.stability == alone.stability and report.stability["C"]["n_folds"] == 2
+    # the plain mean of the outer scores: NaN, as cross_validate's scores would give
+    assert np.isnan(report.mean) and np.isnan(report.std) and np.isnan(report.selection_bias)
+
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "1 of the 3 outer folds failed" in message and "error_score=nan" in message
+    assert f"1 fold (outer fold 0) failed with:\n{error}" in message
+    assert caught[0].filename == __file__  # points at the nested_cv call
+
+
+def test_numeric_error_score_is_the_failed_fold_outer_score():
+    X, y, marker = _marked_data()
+    search = _marker_search(marker)
+    report, caught = _run(search, X, y, cv=OUTER, error_score=0.0)
+    alone, _ = _run(search, X, y, cv=list(OUTER.split(X))[1:])
+    np.testing.assert_array_equal(report.outer_scores, [0.0, *alone.outer_scores])
+    assert report.mean == pytest.approx(np.mean([0.0, *alone.outer_scores]))
+    assert report.std == pytest.approx(np.std([0.0, *alone.outer_scores]))
+    assert np.isnan(report.inner_best_scores[0]) and report.best_params[0] == {}
+    assert len(caught) == 1 and "error_score=0.0" in str(caught[0].message)
+
+
+def test_error_score_raise_raises_the_fold_error():
+    X, y, marker = _marked_data()
+    with pytest.raises(MarkerError, match="trained on none of the marker rows"):
+        nested_cv(_marker_search(marker), X, y, cv=OUTER, error_score="raise")
+    with pytest.raises(MarkerError, match="asked to predict a marker row"):
+        nested_cv(_marker_search(marker, "predict"), X, y, cv=OUTER, error_score="raise", n_jobs=2)
+
+
+@pytest.mark.parametrize("error_score", ["nan", None, [1], True])
+def test_bad_error_score_is_refused_before_any_fit(error_score):
+    X, y, marker = _marked_data()
+    FIT_RECORDS.clear()
+    with pytest.raises(ValueError, match=r"error_score must be 'raise' or a real number.*got error_score="):
+        nested_cv(_marker_search(marker), X, y, cv=OUTER, error_score=error_score)
+    assert FIT_RECORDS == []
+    with pytest.warns(FitFailedWarning, match="error_score=-1"):
+        nested_cv(_marker_search(marker), X, y, cv=OUTER, error_score=-1)  # an int is a number
+    assert FIT_RECORDS  # the fits do run with a valid error_score
+
+
+def test_every_fold_failing_raises_with_the_errors():
+    X, y, _ = _marked_data()
+    with pytest.raises(ValueError, match="Every one of the 3 outer folds failed") as info:
+        nested_cv(_marker_search(marker=()), X, y, cv=OUTER)
+    assert "3 folds (outer folds 0, 1, 2) failed with:\nMarkerError: trained on none of the marker rows" in str(
+        info.value
+    )
+
+
+def test_failed_fold_report_does_not_depend_on_n_jobs():
+    X, y, marker = _marked_data()
+    one, caught_one = _run(_marker_search(marker), X, y, cv=OUTER, n_jobs=1)
+    two, caught_two = _run(_marker_search(marker), X, y, cv=OUTER, n_jobs=2)
+    one, two = one.to_dict(), two.to_dict()
+    for key in ("fit_time", "score_time"):
+        del one[key], two[key]
+    np.testing.assert_equal(one, two)  # NaN equal to NaN
+    assert [str(w.message) for w in caught_one] == [str(w.message) for w in caught_two]
+
+
+def test_failed_fold_in_to_dict_and_summary():
+    X, y, marker = _marked_data()
+    report, _ = _run(_marker_search(marker), X, y, cv=OUTER)
+    table = report.to_dict()
+    assert table["error"] == ["MarkerError: trained on none of the marker rows", None, None]
+    assert table["params"][0] == {} and table["param_C"][0] is None
+    text = report.summary()
+    assert "  failed folds     1 of 3 (outer score set to error_score)" in text
+    assert "(2 of 3 folds)" in text  # C chosen in the two folds that did not fail
+    assert "failed folds" not in _hand_report().summary()
+    assert _hand_report().to_dict()["error"] == [None] * 4
+
+
+def test_plot_with_a_failed_fold_draws_the_others():
+    import matplotlib.pyplot as plt
+
+    X, y, marker = _marked_data()
+    report, _ = _run(_marker_search(marker), X, y, cv=OUTER)
+    try:
+        report.plot()
+        report.figure_.canvas.draw()
+        outer = np.asarray(report.outer_line_.get_ydata(), dtype=float)
+        assert np.isnan(outer[0]) and outer[1:].tolist() == report.outer_scores[1:].tolist()
+        inner = np.asarray(report.inner_line_.get_ydata(), dtype=float)
+        assert inner[1:].tolist() == report.inner_best_scores[1:].tolist()
+        # the two drawn folds' markers sit inside the drawn range
+        low, high = report.ax_.get_ylim()
+        assert low <= np.nanmin([outer, inner]) and np.nanmax([outer, inner]) <= high
+        assert [t.get_text() for t in report.ax_.get_xticklabels()] == ["0\nfailed", "1", "2"]
+        assert len(report.ax_.get_lines()) == 2  # no mean line at NaN
+    finally:
+        plt.close("all")
+
+
+def test_report_errors_parameter():
+    params = [{"C": 1.0}, {"C": 100.0}, {"C": 1.0}]
+    report = NestedCVReport(
+        [0.8, 0.0, 0.9], [0.9, 0.95, 1.0], params, family=["SVC", "LR", "SVC"], errors=[None, "ValueError: x", None]
+    )
+    assert report.errors == [None, "ValueError: x", None]
+    # the failed fold is left out of stability, whatever it holds
+    assert report.stability["C"] == {"kind": "numeric", "n_folds": 2, "median": 1.0, "cv": 0.0}
+    assert report.stability["family"] == {"kind": "family", "n_folds": 2, "mode": "SVC", "share": 1.0}
+    assert report.mean == pytest.approx(np.mean([0.8, 0.0, 0.9]))
+    assert NestedCVReport([0.5], [0.6], [{}]).errors == [None]
+    with pytest.raises(ValueError, match="errors must have one entry per outer fold"):
+        NestedCVReport([0.5, 0.6], [0.7, 0.8], [{}, {}], errors=[None])

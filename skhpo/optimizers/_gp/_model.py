@@ -87,7 +87,7 @@ def _tri_solve(L: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 
 class _TrainingRows(NamedTuple):
-    """Training-row arrays a fitted GP reuses in every gradient prediction.
+    """Training-row arrays a fitted GP reuses in every prediction.
 
     ``qd`` (indices of derivative rows), ``jd`` (their dimensions), ``Xd``,
     ``xd_j`` (each derivative row's own coordinate) and ``alpha_d`` are None
@@ -431,7 +431,7 @@ class GaussianProcess:
         return mean, np.maximum(var, 1e-12 * self.variance_)
 
     def _training_rows(self) -> "_TrainingRows":
-        """What every gradient prediction needs of the training rows, computed once per fit."""
+        """What every prediction needs of the training rows, computed once per fit or conditioning."""
         if getattr(self, "_rows", None) is None:
             X, dims, ell = self.X_train_, self.dims_train_, self.lengthscales_
             Xs = X / ell  # (N, d)

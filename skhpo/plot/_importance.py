@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..space._cells import cell_middle
 from ._base import (
     _check_fitted,
     _family_labels,
@@ -51,7 +52,7 @@ def _fanova(space: Any, X: np.ndarray, y: np.ndarray, *, n_estimators: int,
         # A scrambled Sobol design spreads the background evenly over the prior.
         B = space.sobol(_BACKGROUND, rng)
         if space.root is not None:
-            B[:, space.root] = (s + 0.5) / k
+            B[:, space.root] = cell_middle(s, k)
         background.append(space.snap(B))
     # Every block of rows to predict, and where each one's columns go.
     blocks: list[np.ndarray] = list(background)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._params import _value_key
+from ..space._cells import cell_middle
 from ._base import (
     _check_fitted,
     _eligible_rows,
@@ -356,7 +357,7 @@ class ParameterDisplay:
         for r, i in enumerate(order):
             s = int(self.subspace[i])
             if several:
-                ys[r, 0] = (s + 0.5) / self.space.n_subspaces if s >= 0 else np.nan
+                ys[r, 0] = cell_middle(s, self.space.n_subspaces) if s >= 0 else np.nan
             for c, name in enumerate(names, start=int(several)):
                 if s >= 0 and name in self.space.subspaces[s] and name in self.params[i]:
                     ys[r, c] = self.space.subspaces[s][name].to_unit(self.params[i][name])
@@ -392,7 +393,7 @@ class ParameterDisplay:
         if column == "family":
             k = self.space.n_subspaces
             for s, label in enumerate(self.family_labels_):
-                ax.text(c + 0.03, (s + 0.5) / k, label, **style)
+                ax.text(c + 0.03, cell_middle(s, k), label, **style)
             return
         dim = self._axes[column].dims[0]
         choices = getattr(dim, "choices", None)

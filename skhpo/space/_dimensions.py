@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from ._cells import cell_index, cell_middle
+
 __all__ = ["Dimension", "Real", "Integer", "Categorical", "Ordinal", "Distribution"]
 
 _PRIORS = ("uniform", "log-uniform")
@@ -559,7 +561,7 @@ class Categorical(Dimension):
         raise ValueError(f"{value!r} is not one of the choices {self.choices!r}.")
 
     def to_unit(self, value: Any) -> float:
-        return (self.index(value) + 0.5) / len(self.choices)
+        return cell_middle(self.index(value), len(self.choices))
 
     def from_unit(self, u: float) -> Any:
         return _clone_choice(self.choices[self.unit_to_index(u)])
@@ -577,14 +579,11 @@ class Categorical(Dimension):
         int
             Choice ``i`` owns the cell ``[i / k, (i + 1) / k)``.
         """
-        k = len(self.choices)
-        return int(min(k - 1, max(0, math.floor(float(u) * k))))
+        return int(cell_index(float(u), len(self.choices)))
 
     def snap(self, u: np.ndarray) -> np.ndarray:
-        u = np.asarray(u, dtype=float)
         k = len(self.choices)
-        idx = np.clip(np.floor(u * k), 0, k - 1)
-        return (idx + 0.5) / k
+        return cell_middle(cell_index(np.asarray(u, dtype=float), k), k)
 
     @property
     def size(self) -> float:
@@ -726,7 +725,7 @@ class Ordinal(Dimension):
         raise ValueError(f"{value!r} is not one of the values of {self!r}.")
 
     def to_unit(self, value: Any) -> float:
-        return (self.index(value) + 0.5) / len(self.values)
+        return cell_middle(self.index(value), len(self.values))
 
     def unit_to_index(self, u: float) -> int:
         """Index of the value whose cell holds ``u``.
@@ -741,16 +740,14 @@ class Ordinal(Dimension):
         int
             Value ``i`` owns the cell ``[i / k, (i + 1) / k)``.
         """
-        k = len(self.values)
-        return int(min(k - 1, max(0, math.floor(float(u) * k))))
+        return int(cell_index(float(u), len(self.values)))
 
     def from_unit(self, u: float) -> Any:
         return self.values[self.unit_to_index(u)]
 
     def snap(self, u: np.ndarray) -> np.ndarray:
         k = len(self.values)
-        idx = np.clip(np.floor(np.asarray(u, dtype=float) * k), 0, k - 1)
-        return (idx + 0.5) / k
+        return cell_middle(cell_index(np.asarray(u, dtype=float), k), k)
 
     @property
     def size(self) -> float:

@@ -38,6 +38,7 @@ from ._dimensions import (
     _ordinal_problem,
 )
 from ._skopt import _from_skopt, _is_skopt
+from ._cells import cell_index, cell_middle
 
 __all__ = ["Candidate", "SearchSpace", "check_space_for_estimator", "space_for_estimator"]
 
@@ -406,7 +407,7 @@ class SearchSpace:
                     np.array([float(d.low) for d in ds]), np.array([float(d.high) for d in ds]),
                 ))
         k = np.array([float(self.dims[j].size) for j in cat])
-        self._snap_cat = (np.array(cat, dtype=ip), k, k - 1.0)
+        self._snap_cat = (np.array(cat, dtype=ip), k)
         self._snap_other = other
         self._all_active = bool(self.active.all())
 
@@ -463,7 +464,7 @@ class SearchSpace:
         if self.root is None:
             return np.zeros(len(X), dtype=int)
         k = self.n_subspaces
-        return np.clip(np.floor(np.nan_to_num(X[:, self.root], nan=0.0) * k), 0, k - 1).astype(int)
+        return cell_index(np.nan_to_num(X[:, self.root], nan=0.0), k).astype(int)
 
     def snap(self, X: np.ndarray) -> np.ndarray:
         """Canonical form of unit vectors.
@@ -492,7 +493,7 @@ class SearchSpace:
         X = np.where(act & np.isnan(X), 0.5, X)
         if self.root is not None:
             # The root must keep naming the sub-space whose columns are kept.
-            X[:, self.root] = (sub + 0.5) / self.n_subspaces
+            X[:, self.root] = cell_middle(sub, self.n_subspaces)
         out = np.empty_like(X)
         cols = self._snap_clip
         if len(cols):
@@ -504,11 +505,10 @@ class SearchSpace:
             v = _clip(np.floor((np.exp(w) if is_log else w) + 0.5), low, high)
             mid = 0.5 * (np.log(v - 0.5) + np.log(v + 0.5)) if is_log else v
             out[:, cols] = _clip((mid - a) / span, 0.0, 1.0)
-        cols, k, km1 = self._snap_cat
+        cols, k = self._snap_cat
         if len(cols):
             # Categorical.snap and Ordinal.snap: the middle of each value's cell.
-            idx = _clip(np.floor(X[:, cols] * k), 0, km1)
-            out[:, cols] = (idx + 0.5) / k
+            out[:, cols] = cell_middle(cell_index(X[:, cols], k), k)
         if not self._all_active:
             out[~act] = np.nan
         for j in self._snap_other:
@@ -584,7 +584,7 @@ class SearchSpace:
             for combo in itertools.product(*levels):
                 x = np.full(self.n_columns, np.nan)
                 if self.root is not None:
-                    x[self.root] = (s + 0.5) / self.n_subspaces
+                    x[self.root] = cell_middle(s, self.n_subspaces)
                 x[cols] = combo
                 rows.append(x)
         return np.array(rows, dtype=float).reshape(len(rows), self.n_columns)
@@ -661,7 +661,7 @@ class SearchSpace:
         """
         x = np.full(self.n_columns, np.nan)
         if self.root is not None:
-            x[self.root] = (s + 0.5) / self.n_subspaces
+            x[self.root] = cell_middle(s, self.n_subspaces)
         params = {}
         for j in self._subspace_cols[s]:
             dim, name = self.dims[j], self.names[j]
@@ -782,7 +782,7 @@ def _grid_levels(dim: Dimension) -> list[float]:
     """Canonical coordinates of every value of a finite dimension, in order."""
     if isinstance(dim, (Categorical, Ordinal)):
         k = int(dim.size)
-        return [(i + 0.5) / k for i in range(k)]
+        return [cell_middle(i, k) for i in range(k)]
     # Integer, or a discrete distribution with a finite support.
     return [dim.to_unit(v) for v in range(int(dim.low), int(dim.high) + 1)]  # type: ignore[attr-defined]
 

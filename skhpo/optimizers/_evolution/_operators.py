@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from ...space import SearchSpace
+from ...space._cells import cell_index, cell_middle
 
 __all__ = [
     "crossover",
@@ -267,9 +268,9 @@ def mutate(
         kind, size = space.kinds[j], space.sizes[j]
         if kind == "cat":
             k = int(size)
-            here = min(int(child[j] * k), k - 1)
+            here = int(cell_index(child[j], k))
             other = int(rng.integers(k - 1))
-            child[j] = (other + (other >= here) + 0.5) / k
+            child[j] = cell_middle(other + (other >= here), k)
             continue
         delta = step * rng.standard_normal()
         u = _reflect(child[j] + delta)
@@ -308,7 +309,7 @@ def switch_subspace(space: SearchSpace, x: np.ndarray, rng: np.random.Generator)
     other = int(rng.integers(k - 1))
     s = other + (other >= here)
     y = np.full(space.n_columns, np.nan)
-    y[space.root] = (s + 0.5) / k
+    y[space.root] = cell_middle(s, k)
     cols = space.subspace_columns(s)
     y[cols] = rng.random(len(cols))
     return y

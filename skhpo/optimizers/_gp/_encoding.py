@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 from ...space import Categorical, Integer, Ordinal, SearchSpace
+from ...space._cells import cell_index, cell_middle
 
 __all__ = ["MixedEncoder"]
 
@@ -54,7 +55,7 @@ class _Discrete:
     def to_index(self, u: np.ndarray) -> np.ndarray:
         """Value (int; cat or ordinal index) encoded by unit coordinates ``u`` (m,)."""
         if self.mode in ("cat", "ord"):
-            return np.clip(np.floor(u * self.k), 0, self.k - 1)
+            return cell_index(u, self.k)
         if self.mode == "int":
             w = self._a + np.clip(u, 0.0, 1.0) * (self._b - self._a)
             v = np.exp(w) if self._log else w
@@ -64,7 +65,7 @@ class _Discrete:
     def from_index(self, v: np.ndarray) -> np.ndarray:
         """Canonical unit coordinates of values ``v`` (m,)."""
         if self.mode in ("cat", "ord"):
-            return (v + 0.5) / self.k
+            return cell_middle(v, self.k)
         if self.mode == "int":
             if self._log:
                 mid = 0.5 * (np.log(v - 0.5) + np.log(v + 0.5))
@@ -153,9 +154,8 @@ class MixedEncoder:
         if self.cat_blocks:
             U = X[:, self._cat_cols]  # (m, c)
             rows, blocks = np.nonzero(~np.isnan(U))
-            k = self._cat_sizes[blocks]
-            idx = np.minimum(np.floor(U[rows, blocks] * k), k - 1).astype(int)
-            Z[rows, self._cat_first[blocks] + np.maximum(idx, 0)] = 1.0
+            idx = cell_index(U[rows, blocks], self._cat_sizes[blocks]).astype(int)
+            Z[rows, self._cat_first[blocks] + idx] = 1.0
         return Z
 
     def features_of(self, columns: np.ndarray) -> np.ndarray:

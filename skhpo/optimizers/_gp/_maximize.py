@@ -26,6 +26,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ...space import SearchSpace
+from ...space._cells import cell_middle
 from ._encoding import MixedEncoder
 
 __all__ = ["AcquisitionMaximizer"]
@@ -100,7 +101,7 @@ class AcquisitionMaximizer:
         """``m`` vectors of sub-space ``s``: NaN everywhere, root set (m, n_columns)."""
         X = np.full((m, self.space.n_columns), np.nan)
         if self.space.root is not None:
-            X[:, self.space.root] = (s + 0.5) / self.space.n_subspaces
+            X[:, self.space.root] = cell_middle(s, self.space.n_subspaces)
         return X
 
     def _grid(self, s: int) -> np.ndarray | None:

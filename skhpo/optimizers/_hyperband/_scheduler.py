@@ -8,7 +8,7 @@ configurations; the scheduler runs them rung by rung and promotes the best.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 

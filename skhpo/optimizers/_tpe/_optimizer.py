@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...space import Integer, Ordinal
+from ...space._cells import cell_middle
 from .._base import BaseOptimizer
 from ._parzen import IntCells, ParzenEstimator, int_masses
 from ._split import check_gamma, n_good, split_good
@@ -138,7 +139,7 @@ class _Block:
     def to_vectors(self, U: np.ndarray, C: np.ndarray, out: np.ndarray) -> np.ndarray:
         """Write canonical coordinates into the rows of ``out`` (c, n_columns)."""
         out[:, self.num_cols] = U
-        out[:, self.cat_cols] = (C + 0.5) / self.k
+        out[:, self.cat_cols] = cell_middle(C, self.k)
         out[:, self.const_cols] = self.const_vals
         return out
 
